@@ -1,0 +1,101 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class ConvosoApi implements ICredentialType {
+	name = 'convosoApi';
+
+	displayName = 'Convoso API';
+
+	icon = { light: 'file:../icons/convoso.svg', dark: 'file:../icons/convoso.dark.svg' } as const;
+
+	documentationUrl = 'https://github.com/n8n-nodes-callbacks/n8n-nodes-callbacks#convoso';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Token',
+			name: 'apiToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'An authorization token from Convoso (API menu → Authorization Tokens) with Callbacks access enabled',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.convoso.com/v1',
+			description: 'Change only to use a proxy or the provider sandbox',
+		},
+		{
+			displayName: 'Account Time Zone',
+			name: 'accountTimezone',
+			type: 'string',
+			default: 'America/New_York',
+			placeholder: 'America/Los_Angeles',
+			description:
+				'The IANA time zone of the Convoso account. Convoso returns callback times without a zone; they are read in this zone.',
+		},
+		{
+			displayName: 'Default Country Calling Code',
+			name: 'countryCallingCode',
+			type: 'string',
+			default: '1',
+			description:
+				'Used to write national phone numbers as E.164 (+1... for North America). Leave empty to keep numbers as Convoso returns them.',
+		},
+	];
+
+	// Convoso reads the token from the form body of every POST, never from the URL.
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			body: { auth_token: '={{$credentials.apiToken}}' },
+		},
+	};
+
+	// Convoso answers a wrong token with HTTP 200 and success:false, so the test
+	// reads the body. A valid token on an account without callbacks gets code 6000
+	// ("Missing callbacks"), which must pass: the rules match the token errors only.
+	// HTTP 401 and 403 answers fail the test on their own.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/callbacks/search',
+			method: 'POST',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: { limit: 1 },
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'error',
+					value: 'Invalid (or expired) authentication token',
+					message: 'Convoso rejected the API token: it is invalid or expired',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'error',
+					value: 'Invalid authentication token',
+					message: 'Convoso rejected the API token: it is invalid',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'error',
+					value: 'Missing authentication token',
+					message: 'The API token is empty',
+				},
+			},
+		],
+	};
+}

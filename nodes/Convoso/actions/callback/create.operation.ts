@@ -1,0 +1,99 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { idOrNull } from '../../../shared/callback';
+import type { NormalizedCallback } from '../../../shared/callback';
+import { InputError } from '../../../shared/errors';
+import { toIsoUtc } from '../../../shared/time';
+import { optionalPositiveInteger, optionalText, requireOneOf, requirePositiveInteger } from '../../../shared/validate';
+import { convosoCall } from '../../transport';
+import { callbackTimeField, getAccount, readCallbackTime, simplifyField, timeZoneField } from '../common';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Lead ID',
+		name: 'leadId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '12345',
+		description: 'The lead to call back. Use Lead → Search to find it by phone number.',
+	},
+	{
+		displayName: 'Recipient',
+		name: 'recipient',
+		type: 'options',
+		options: [
+			{ name: 'System', value: 'system', description: 'Convoso dials the lead automatically and routes it to the next free agent' },
+			{ name: 'Personal', value: 'personal', description: 'The chosen agent gets a reminder to call the lead' },
+		],
+		default: 'system',
+	},
+	{
+		displayName: 'User ID',
+		name: 'userId',
+		type: 'string',
+		default: '',
+		description: 'The agent who owns the callback. Required when Recipient is Personal.',
+	},
+	{ ...callbackTimeField, required: true },
+	timeZoneField,
+	{ displayName: 'Comments', name: 'comments', type: 'string', default: '', typeOptions: { rows: 2 } },
+	simplifyField,
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['callback'], operation: ['create'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const account = await getAccount.call(this);
+	const leadId = requirePositiveInteger(this.getNodeParameter('leadId', itemIndex), 'Lead ID');
+	const recipient = requireOneOf(this.getNodeParameter('recipient', itemIndex), ['system', 'personal'], 'Recipient');
+	const userIdValue = this.getNodeParameter('userId', itemIndex, '');
+	const userId = optionalPositiveInteger(userIdValue, 'User ID');
+	if (recipient === 'personal' && userId === undefined) {
+		throw new InputError('User ID', userIdValue, 'the ID of the agent who gets the callback: a Personal callback needs one');
+	}
+	const when = readCallbackTime(
+		this.getNodeParameter('callbackTime', itemIndex),
+		this.getNodeParameter('timeZone', itemIndex, ''),
+		account.timezone,
+	);
+	const comments = optionalText(this.getNodeParameter('comments', itemIndex, ''));
+
+	// A create is never retried when its outcome is unknown: a duplicate callback
+	// would ring the customer twice.
+	const { body } = await convosoCall(
+		this,
+		'/callbacks/insert',
+		{
+			lead_id: leadId,
+			recipient,
+			user_id: userId,
+			callback_time: when.callbackTime,
+			callback_time_zone: when.timeZone,
+			comments,
+		},
+		{ idempotent: false, itemIndex },
+	);
+	if (!(this.getNodeParameter('simplify', itemIndex, true) as boolean)) return body;
+
+	const data = (body.data ?? body) as IDataObject;
+	const created: NormalizedCallback = {
+		id: idOrNull(data.callback_id) ?? '',
+		provider: 'convoso',
+		status: 'scheduled',
+		providerStatus: null,
+		scheduledAt: toIsoUtc(when.time),
+		timezone: when.zone,
+		phone: null,
+		agentId: userId ?? null,
+		campaignId: null,
+		leadId,
+		contactId: null,
+		notes: comments ?? null,
+		createdAt: null,
+		updatedAt: null,
+		details: { recipient, localCallbackTime: when.callbackTime, utcOffset: when.timeZone },
+	};
+	return { ...created };
+}

@@ -1,0 +1,24 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { requirePositiveInteger } from '../../../shared/validate';
+import { convosoCall } from '../../transport';
+import { callbackIdField, simplifyField } from '../common';
+
+const properties: INodeProperties[] = [callbackIdField, simplifyField];
+
+export const description = updateDisplayOptions({ show: { resource: ['callback'], operation: ['dismiss'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const callbackId = requirePositiveInteger(this.getNodeParameter('callbackId', itemIndex), 'Callback ID');
+	// Convoso's pages disagree on the field name (callback_status or status); both are
+	// sent, with the documented value, so either variant dismisses the callback.
+	const { body } = await convosoCall(
+		this,
+		'/callbacks/update',
+		{ callback_id: callbackId, callback_status: 'dismissed', status: 'dismissed' },
+		{ idempotent: true, itemIndex },
+	);
+	if (!(this.getNodeParameter('simplify', itemIndex, true) as boolean)) return body;
+	return { id: callbackId, provider: 'convoso', status: 'cancelled', providerStatus: 'DISMISSED', dismissed: true };
+}

@@ -1,0 +1,112 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { InputError } from '../../../shared/errors';
+import { collectPages } from '../../../shared/pagination';
+import { optionalDate, optionalPositiveInteger, optionalText, requireLimit, requireOneOf } from '../../../shared/validate';
+import { normalizeConvosoCallback } from '../../normalize';
+import { callbackPages } from '../../search';
+import { getAccount, limitField, returnAllField, simplifyField } from '../common';
+
+export const STAGES = ['PENDING', 'PAST_DUE', 'COMPLETED', 'DISMISSED', 'MISSED'] as const;
+
+const properties: INodeProperties[] = [
+	returnAllField,
+	limitField(),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{ displayName: 'Account ID', name: 'accountId', type: 'string', default: '' },
+			{ displayName: 'Callback ID', name: 'callbackId', type: 'string', default: '' },
+			{ displayName: 'Campaign ID', name: 'campaignId', type: 'string', default: '' },
+			{
+				displayName: 'Comments Contain',
+				name: 'comments',
+				type: 'string',
+				default: '',
+				description: 'Matches callbacks whose comments contain this text',
+			},
+			{
+				displayName: 'End Date',
+				name: 'endDate',
+				type: 'string',
+				default: '',
+				placeholder: 'YYYY-MM-DD',
+				description: 'Last callback date to include (inclusive), in the account time zone',
+			},
+			{ displayName: 'Lead ID', name: 'leadId', type: 'string', default: '' },
+			{ displayName: 'List ID', name: 'listId', type: 'string', default: '' },
+			{
+				displayName: 'Recipient',
+				name: 'recipient',
+				type: 'options',
+				options: [
+					{ name: 'System', value: 'System', description: 'Dialed automatically' },
+					{ name: 'Personal', value: 'Personal', description: 'Reminder for one agent' },
+				],
+				default: 'System',
+			},
+			{
+				displayName: 'Stage',
+				name: 'stage',
+				type: 'options',
+				options: [
+					{ name: 'Completed', value: 'COMPLETED' },
+					{ name: 'Dismissed', value: 'DISMISSED' },
+					{ name: 'Missed', value: 'MISSED' },
+					{ name: 'Past Due', value: 'PAST_DUE' },
+					{ name: 'Pending', value: 'PENDING' },
+				],
+				default: 'PENDING',
+			},
+			{
+				displayName: 'Start Date',
+				name: 'startDate',
+				type: 'string',
+				default: '',
+				placeholder: 'YYYY-MM-DD',
+				description: 'First callback date to include, in the account time zone',
+			},
+			{ displayName: 'User ID', name: 'userId', type: 'string', default: '', description: 'The agent the callbacks are assigned to' },
+		],
+	},
+	simplifyField,
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['callback'], operation: ['search'] } }, properties);
+
+/** Reads and checks the filters, in Convoso's field names. */
+export function searchFilters(filters: IDataObject): IDataObject {
+	const form: IDataObject = {
+		start_date: optionalDate(filters.startDate, 'Start Date'),
+		end_date: optionalDate(filters.endDate, 'End Date'),
+		campaign_id: optionalPositiveInteger(filters.campaignId, 'Campaign ID'),
+		comments: optionalText(filters.comments),
+		account_id: optionalPositiveInteger(filters.accountId, 'Account ID'),
+		id: optionalPositiveInteger(filters.callbackId, 'Callback ID'),
+		lead_id: optionalPositiveInteger(filters.leadId, 'Lead ID'),
+		list_id: optionalPositiveInteger(filters.listId, 'List ID'),
+		user_id: optionalPositiveInteger(filters.userId, 'User ID'),
+		recipient: filters.recipient ? requireOneOf(filters.recipient, ['System', 'Personal'], 'Recipient') : undefined,
+		stage: filters.stage ? requireOneOf(filters.stage, STAGES, 'Stage') : undefined,
+	};
+	if (form.start_date && form.end_date && (form.start_date as string) > (form.end_date as string)) {
+		throw new InputError('End Date', filters.endDate, `a date on or after the Start Date (${form.start_date})`);
+	}
+	return form;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const filters = searchFilters(this.getNodeParameter('filters', itemIndex, {}) as IDataObject);
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const maxItems = returnAll ? Infinity : requireLimit(this.getNodeParameter('limit', itemIndex, 50), 'Limit', Number.MAX_SAFE_INTEGER);
+	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+	const account = await getAccount.call(this);
+
+	const pages = callbackPages(this, filters, maxItems, itemIndex);
+	return await collectPages(pages, (record) => (simplify ? { ...normalizeConvosoCallback(record, account) } : record));
+}

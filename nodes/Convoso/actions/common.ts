@@ -1,0 +1,82 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { assertZone, parseDateTimeInput, toConvosoCallbackTime } from '../../shared/time';
+import { optionalText } from '../../shared/validate';
+import type { ConvosoAccount } from '../normalize';
+
+export const callbackIdField: INodeProperties = {
+	displayName: 'Callback ID',
+	name: 'callbackId',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: '657',
+	description: 'The ID of the callback (a number), as returned by Search or Create',
+};
+
+export const simplifyField: INodeProperties = {
+	displayName: 'Simplify',
+	name: 'simplify',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to return the normalized callback (same fields for every provider, times in UTC) instead of the raw Convoso record',
+};
+
+export const returnAllField: INodeProperties = {
+	displayName: 'Return All',
+	name: 'returnAll',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return all results or only up to a given limit',
+};
+
+export function limitField(maxValue?: number): INodeProperties {
+	return {
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1, ...(maxValue ? { maxValue } : {}) },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	};
+}
+
+export const callbackTimeField: INodeProperties = {
+	displayName: 'Callback Time',
+	name: 'callbackTime',
+	type: 'dateTime',
+	default: '',
+	description:
+		'When to call back. A time without offset (e.g. 2026-03-05T14:30) is read in the Time Zone below; one with an offset or Z is that exact instant. Convoso counts whole minutes.',
+};
+
+export const timeZoneField: INodeProperties = {
+	displayName: 'Time Zone',
+	name: 'timeZone',
+	type: 'string',
+	default: '',
+	placeholder: 'America/New_York',
+	description:
+		'IANA time zone of the callback time. Empty means the account time zone from the credential. The node sends Convoso the UTC offset in force on that date, so daylight saving time is handled.',
+};
+
+/** The credential's account settings, checked. */
+export async function getAccount(this: IExecuteFunctions): Promise<ConvosoAccount> {
+	const credentials = await this.getCredentials('convosoApi');
+	return {
+		timezone: assertZone(credentials.accountTimezone || 'America/New_York', 'Account Time Zone (credential)'),
+		countryCallingCode: String(credentials.countryCallingCode ?? ''),
+	};
+}
+
+/**
+ * Reads and checks a callback time and its zone (empty zone: the account's), and
+ * gives Convoso's local "hh:mm AM/PM" time with the offset in force on that date.
+ */
+export function readCallbackTime(value: unknown, zoneValue: unknown, accountZone: string) {
+	const zone = optionalText(zoneValue) === undefined ? accountZone : assertZone(zoneValue, 'Time Zone');
+	const time = parseDateTimeInput(value, zone, 'Callback Time').startOf('minute');
+	return { zone, time, ...toConvosoCallbackTime(time) };
+}

@@ -1,0 +1,128 @@
+import { DateTime } from 'luxon';
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
+
+import { offsetPages } from '../shared/pagination';
+import type { RequestContext } from '../shared/transport';
+import { NO_CALLBACKS_FOUND } from './errorCodes';
+import { convosoCall, unwrapPage } from './transport';
+
+/** Convoso's paging limits: at most 5,000 per page, offsets up to 50,000. */
+export const CALLBACK_PAGE_SIZE = 5_000;
+export const MAX_OFFSET = 50_000;
+/** The most callbacks one filter set can reach by paging. */
+export const REACHABLE = MAX_OFFSET + CALLBACK_PAGE_SIZE;
+
+/** Dates searched when the user gave none and the account is too large to page in one go. */
+const WIDEST_WINDOW = { start: '2000-01-01', end: '2099-12-31' };
+
+interface DateWindow {
+	start: string;
+	end: string;
+}
+
+interface Page {
+	items: IDataObject[];
+	total: number;
+}
+
+/**
+ * Every callback matching `filters`, page by page, up to `maxItems`.
+ *
+ * Convoso caps the offset at 50,000. When more callbacks match than paging can
+ * reach, the search is split into date windows (halving until each fits) and each
+ * window is paged on its own. If one day alone holds too many, or the windows do
+ * not add up to the total, it fails with a clear message: never a silent truncation.
+ */
+export async function* callbackPages(
+	ctx: RequestContext,
+	filters: IDataObject,
+	maxItems: number,
+	itemIndex: number,
+): AsyncGenerator<IDataObject[]> {
+	const fetchPage = async (window: Partial<DateWindow>, offset: number, limit: number): Promise<Page> => {
+		const { body, acceptedError } = await convosoCall(
+			ctx,
+			'/callbacks/search',
+			{ ...filters, start_date: window.start, end_date: window.end, offset, limit },
+			{ idempotent: true, itemIndex, acceptError: (info) => info.code === NO_CALLBACKS_FOUND },
+		);
+		if (acceptedError) return { items: [], total: 0 };
+		const { results, total } = unwrapPage(body);
+		return { items: results, total: total ?? (results.length < limit ? offset + results.length : Infinity) };
+	};
+
+	/** Pages one filter set whose first page is already in hand. */
+	async function* pagesAfter(window: Partial<DateWindow>, first: Page, budget: number): AsyncGenerator<IDataObject[]> {
+		let pending: Page | undefined = first;
+		yield* offsetPages(
+			async (offset, limit) => {
+				if (pending && offset === 0) {
+					const page = pending;
+					pending = undefined;
+					return page;
+				}
+				return await fetchPage(window, offset, limit);
+			},
+			{ pageSize: CALLBACK_PAGE_SIZE, maxItems: budget },
+		);
+	}
+
+	const userWindow = { start: filters.start_date as string | undefined, end: filters.end_date as string | undefined };
+	const first = await fetchPage(userWindow, 0, Math.min(CALLBACK_PAGE_SIZE, maxItems));
+	if (first.total <= REACHABLE || maxItems <= REACHABLE) {
+		yield* pagesAfter(userWindow, first, maxItems);
+		return;
+	}
+
+	// Too many to page through: walk date windows.
+	let delivered = 0;
+	let covered = 0;
+	const stack: DateWindow[] = [{ start: userWindow.start ?? WIDEST_WINDOW.start, end: userWindow.end ?? WIDEST_WINDOW.end }];
+	while (stack.length > 0 && delivered < maxItems) {
+		const window = stack.pop()!;
+		const page = await fetchPage(window, 0, CALLBACK_PAGE_SIZE);
+		if (page.total === 0) continue;
+		if (page.total > REACHABLE) {
+			if (window.start === window.end) {
+				throw new NodeOperationError(
+					ctx.getNode(),
+					`Too many callbacks on ${window.start}: ${page.total} match, and Convoso can page through at most ${REACHABLE} per search`,
+					{
+						itemIndex,
+						description: 'Add a filter (campaign, list, user, stage or recipient) so that fewer callbacks match each day.',
+					},
+				);
+			}
+			const [earlier, later] = splitWindow(window);
+			stack.push(later, earlier); // earlier dates first
+			continue;
+		}
+		covered += page.total;
+		for await (const items of pagesAfter(window, page, maxItems - delivered)) {
+			delivered += items.length;
+			yield items;
+		}
+	}
+	if (delivered < maxItems && covered !== first.total) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Could only reach ${covered} of the ${first.total} matching callbacks`,
+			{
+				itemIndex,
+				description: `More than ${REACHABLE} callbacks match, so the search was split by date, but the date windows did not add up to the total (callbacks may be dated outside ${WIDEST_WINDOW.start}..${WIDEST_WINDOW.end}, or changed during the search). Narrow the search with filters or a date range.`,
+			},
+		);
+	}
+}
+
+function splitWindow(window: DateWindow): [DateWindow, DateWindow] {
+	const start = DateTime.fromISO(window.start, { zone: 'utc' });
+	const end = DateTime.fromISO(window.end, { zone: 'utc' });
+	const days = Math.round(end.diff(start, 'days').days);
+	const middle = start.plus({ days: Math.floor(days / 2) });
+	return [
+		{ start: window.start, end: middle.toISODate()! },
+		{ start: middle.plus({ days: 1 }).toISODate()!, end: window.end },
+	];
+}

@@ -1,0 +1,86 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ProviderErrorInfo } from '../shared/errors';
+import { providerRequest } from '../shared/transport';
+import type { ProviderResponse, ProviderSpec, RequestContext } from '../shared/transport';
+import { CONVOSO_ERROR_MESSAGES } from './errorCodes';
+
+export const convosoSpec: ProviderSpec = {
+	credentialType: 'convosoApi',
+	displayName: 'Convoso',
+	secretFields: ['apiToken'],
+	baseUrl: (credentials) => String(credentials.baseUrl || 'https://api.convoso.com/v1'),
+	detectError: detectConvosoError,
+};
+
+/**
+ * Convoso reports most errors as HTTP 200 with `success: false`; the message sits
+ * in `error`, `text` or `message` depending on the endpoint, with a numeric `code`.
+ */
+function detectConvosoError(response: ProviderResponse): ProviderErrorInfo | undefined {
+	const body = response.body;
+	const record = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as IDataObject) : undefined;
+	if (record?.success === false) {
+		const rawCode = record.code;
+		const code = typeof rawCode === 'string' && /^\d+$/.test(rawCode) ? Number(rawCode) : (rawCode as number | string | undefined);
+		const providerText = [record.error, record.text, record.message].find((v) => typeof v === 'string' && v !== '') as
+			| string
+			| undefined;
+		const known = typeof code === 'number' ? CONVOSO_ERROR_MESSAGES[code] : undefined;
+		const tokenProblem = /auth(entication)?[ _]token/i.test(providerText ?? '');
+		return {
+			httpCode: response.statusCode,
+			code: code ?? (tokenProblem ? 'INVALID_TOKEN' : undefined),
+			message: `Convoso error${code === undefined ? '' : ` ${code}`}: ${known ?? providerText ?? 'the request failed'}`,
+			description: tokenProblem
+				? 'Check the API token in the Convoso credential, and that it has Callbacks access enabled.'
+				: providerText && known && providerText !== known
+					? `Convoso said: ${providerText}`
+					: undefined,
+		};
+	}
+	if (response.statusCode === 401) {
+		return { httpCode: 401, code: 401, message: 'Convoso rejected the API token (HTTP 401)', description: 'Check the API token in the Convoso credential.' };
+	}
+	if (response.statusCode === 403) {
+		return {
+			httpCode: 403,
+			code: 403,
+			message: 'Convoso refused the request (HTTP 403)',
+			description: 'The token is not valid for this office, or it lacks Callbacks access.',
+		};
+	}
+	return undefined;
+}
+
+/**
+ * Calls a Convoso endpoint: always POST, form-encoded, with the token added to the
+ * body by the credential (never to the URL).
+ */
+export async function convosoCall(
+	ctx: RequestContext,
+	endpoint: string,
+	fields: IDataObject,
+	options: { idempotent: boolean; itemIndex?: number; acceptError?: (info: ProviderErrorInfo) => boolean },
+): Promise<{ body: IDataObject; acceptedError?: ProviderErrorInfo }> {
+	const form: IDataObject = {};
+	for (const [key, value] of Object.entries(fields)) {
+		if (value !== undefined && value !== null && value !== '') form[key] = String(value);
+	}
+	const response = await providerRequest(
+		ctx,
+		convosoSpec,
+		{ method: 'POST', path: endpoint, body: form, bodyFormat: 'form', idempotent: options.idempotent },
+		{ itemIndex: options.itemIndex, acceptError: options.acceptError },
+	);
+	return { body: (response.body ?? {}) as IDataObject, acceptedError: response.acceptedError };
+}
+
+/** Search answers come wrapped as `{success, data: {...}}` or bare; both carry numbers as strings. */
+export function unwrapPage(body: IDataObject): { results: IDataObject[]; total?: number } {
+	const data =
+		typeof body.data === 'object' && body.data !== null && !Array.isArray(body.data) ? (body.data as IDataObject) : body;
+	const results = Array.isArray(data.results) ? (data.results as IDataObject[]) : [];
+	const total = Number(data.total);
+	return { results, total: data.total === undefined || !Number.isFinite(total) ? undefined : total };
+}

@@ -1,0 +1,102 @@
+import type { IDataObject } from 'n8n-workflow';
+
+export type ProviderName = 'convoso' | 'speko' | 'talkdesk' | 'ameyo';
+
+export type CallbackId = string | number;
+
+/** One status vocabulary for every provider. */
+export const CALLBACK_STATUSES = [
+	'scheduled',
+	'past_due',
+	'dispatching',
+	'completed',
+	'cancelled',
+	'failed',
+] as const;
+
+/** 'unknown' marks a provider value the package does not know yet (kept in providerStatus). */
+export type CallbackStatus = (typeof CALLBACK_STATUSES)[number] | 'unknown';
+
+/**
+ * The callback as every node outputs it when "Simplify" is on. Times are ISO 8601
+ * UTC; fields a provider does not have are null.
+ */
+export interface NormalizedCallback {
+	/** Numeric ids stay numbers (Convoso), others strings (Speko, Talkdesk, Ameyo). */
+	id: CallbackId;
+	provider: ProviderName;
+	status: CallbackStatus;
+	/** The provider's own status word(s), exactly as received. */
+	providerStatus: string | null;
+	scheduledAt: string | null;
+	/** IANA zone of the callback (or of the account), when known. */
+	timezone: string | null;
+	/** E.164 when it can be derived, otherwise the number as the provider gave it. */
+	phone: string | null;
+	agentId: CallbackId | null;
+	campaignId: CallbackId | null;
+	leadId: CallbackId | null;
+	contactId: CallbackId | null;
+	notes: string | null;
+	createdAt: string | null;
+	updatedAt: string | null;
+	/** Provider-specific fields worth having without switching Simplify off. */
+	details: IDataObject;
+}
+
+/**
+ * Maps a provider status word through a table (keys compared case-insensitively,
+ * spaces and dashes read as underscores). Unknown words give 'unknown'.
+ */
+export function mapStatus(table: Record<string, CallbackStatus>, raw: unknown): CallbackStatus {
+	if (typeof raw !== 'string' || raw.trim() === '') return 'unknown';
+	const key = raw.trim().toUpperCase().replace(/[\s-]+/g, '_');
+	return table[key] ?? 'unknown';
+}
+
+/** A string, or null for empty values; numbers become strings (ids arrive as both). */
+export function stringOrNull(value: unknown): string | null {
+	if (value === undefined || value === null) return null;
+	if (typeof value === 'number') return Number.isFinite(value) ? String(value) : null;
+	if (typeof value !== 'string') return null;
+	const trimmed = value.trim();
+	return trimmed === '' ? null : trimmed;
+}
+
+/** Ids as the provider means them: integer-looking strings become numbers, others stay strings. */
+export function idOrNull(value: unknown): CallbackId | null {
+	const text = stringOrNull(value);
+	if (text === null) return null;
+	return /^\d{1,15}$/.test(text) ? Number(text) : text;
+}
+
+/** A number from a number or a numeric string (providers send both); otherwise null. */
+export function numberOrNull(value: unknown): number | null {
+	if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+	if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value);
+	return null;
+}
+
+/**
+ * E.164 from a phone number when it can be derived: numbers already in
+ * international form ("+44...", "0044..."), or national numbers when the
+ * country calling code is known. Otherwise the number as given.
+ */
+export function toE164(phone: unknown, countryCallingCode?: string | null): string | null {
+	const raw = stringOrNull(phone);
+	if (raw === null) return null;
+	const digits = raw.replace(/[^\d]/g, '');
+	if (digits === '') return raw;
+	if (raw.trim().startsWith('+')) return isE164(`+${digits}`) ? `+${digits}` : raw;
+	if (raw.trim().startsWith('00')) return isE164(`+${digits.slice(2)}`) ? `+${digits.slice(2)}` : raw;
+	const code = (countryCallingCode ?? '').replace(/[^\d]/g, '');
+	if (code === '') return raw;
+	// North American numbers are often stored with the leading 1 already.
+	if (code === '1' && digits.length === 11 && digits.startsWith('1')) return `+${digits}`;
+	const national = digits.replace(/^0+/, '');
+	return isE164(`+${code}${national}`) ? `+${code}${national}` : raw;
+}
+
+function isE164(value: string): boolean {
+	return /^\+[1-9]\d{6,14}$/.test(value);
+}

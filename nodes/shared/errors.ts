@@ -1,0 +1,108 @@
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
+
+/**
+ * Bad user input, found before any request is sent. The per-item runner turns it
+ * into a NodeOperationError that names the field, the value and what is expected.
+ */
+export class InputError extends Error {
+	constructor(
+		readonly field: string,
+		readonly value: unknown,
+		readonly expected: string,
+	) {
+		super(`Invalid value for '${field}': ${describeValue(value)}. Expected ${expected}.`);
+		this.name = 'InputError';
+	}
+}
+
+export function describeValue(value: unknown): string {
+	if (value === undefined) return 'nothing (the field is empty)';
+	if (value === null) return 'null';
+	if (typeof value === 'string') return value === '' ? 'an empty string' : `"${truncate(value, 80)}"`;
+	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+	try {
+		return truncate(JSON.stringify(value), 80);
+	} catch {
+		return Object.prototype.toString.call(value);
+	}
+}
+
+function truncate(text: string, max: number): string {
+	return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** What went wrong at the provider, already in human words and free of secrets. */
+export interface ProviderErrorInfo {
+	/** HTTP status of the answer, when there was one. */
+	httpCode?: number;
+	/** The provider's own error code (Convoso 6074, Speko NOT_FOUND, ...). */
+	code?: string | number;
+	message: string;
+	description?: string;
+}
+
+const REDACTED = '[redacted]';
+
+/** Patterns that carry secrets in any provider's messages, whatever their value. */
+const SECRET_PATTERNS: Array<[RegExp, string]> = [
+	[/(auth_token=)[^&\s"']+/gi, `$1${REDACTED}`],
+	[/("?(?:auth_token|api_?key|apiToken|token|password|secret|session_?id|sessionToken|access_token|refresh_token|client_secret)"?\s*[:=]\s*"?)[^"&\s,}]+/gi, `$1${REDACTED}`],
+	[/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${REDACTED}`],
+	[/(invalid\.authentication\.token:)\S+/gi, `$1${REDACTED}`],
+];
+
+/**
+ * Removes secrets from text: every known secret value (from the credential), and
+ * anything that looks like a token, password or session id by its label.
+ */
+export function redact(text: string, secrets: readonly string[] = []): string {
+	let result = text;
+	for (const secret of secrets) {
+		// Very short values would wipe out ordinary words.
+		if (typeof secret === 'string' && secret.length >= 4) result = result.split(secret).join(REDACTED);
+	}
+	for (const [pattern, replacement] of SECRET_PATTERNS) result = result.replace(pattern, replacement);
+	return result;
+}
+
+/**
+ * Builds a NodeApiError from clean data only. The raw HTTP error (with its request
+ * options, headers and body, where tokens live) is never handed to n8n.
+ */
+export function toNodeApiError(
+	node: INode,
+	info: ProviderErrorInfo,
+	secrets: readonly string[],
+	itemIndex?: number,
+): NodeApiError {
+	const message = redact(info.message, secrets);
+	const description = info.description === undefined ? undefined : redact(info.description, secrets);
+	const errorResponse: JsonObject = { message };
+	if (info.code !== undefined) errorResponse.code = info.code;
+	if (info.httpCode !== undefined) errorResponse.httpCode = String(info.httpCode);
+	const error = new NodeApiError(node, errorResponse, {
+		message,
+		description,
+		httpCode: info.httpCode === undefined ? undefined : String(info.httpCode),
+		itemIndex,
+	});
+	// NodeApiError rewrites some messages from HTTP codes; keep the provider's words.
+	error.message = message;
+	if (description !== undefined) error.description = description;
+	if (info.code !== undefined) error.context.providerCode = info.code;
+	return error;
+}
+
+export function inputErrorToNodeError(node: INode, error: InputError, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(node, error.message, {
+		itemIndex,
+		description: `Field '${error.field}' must be ${error.expected}.`,
+	});
+}
+
+/** The provider error code carried by an error built with toNodeApiError. */
+export function providerCodeOf(error: unknown): string | number | undefined {
+	if (error instanceof NodeApiError) return error.context.providerCode as string | number | undefined;
+	return undefined;
+}

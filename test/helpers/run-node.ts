@@ -1,0 +1,173 @@
+import './n8n-env';
+
+import { ExecuteContext } from 'n8n-core';
+import {
+	createRunExecutionData,
+	NodeHelpers,
+	Workflow,
+} from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsHelper,
+	ICredentialType,
+	IDataObject,
+	IExecuteData,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeType,
+	INodeTypes,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+
+/**
+ * Runs an action node's execute() inside n8n-core's real ExecuteContext: real
+ * parameter resolution and defaults, real credentials authentication (the
+ * credential type's own `authenticate`), real HTTP through n8n's helpers. Only the
+ * credential store is replaced by the values given here.
+ */
+export interface RunNodeOptions {
+	nodeType: INodeType;
+	credentialType: ICredentialType;
+	credentials: ICredentialDataDecryptedObject;
+	parameters: IDataObject;
+	/** Input items; one empty item by default. */
+	items?: IDataObject[];
+	continueOnFail?: boolean;
+}
+
+export interface RunNodeResult {
+	/** Items of the node's first output. */
+	items: INodeExecutionData[];
+	/** The error thrown by the node, when it threw. */
+	error?: Error & { description?: string; context?: IDataObject; httpCode?: string | null };
+}
+
+export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
+	const { nodeType, credentialType } = options;
+	const typeName = `n8n-nodes-callbacks.${nodeType.description.name}`;
+	const nodeTypes: INodeTypes = {
+		getByName: () => nodeType,
+		getByNameAndVersion: () => nodeType,
+		getKnownTypes: () => ({}),
+	};
+	const node: INode = {
+		id: 'node-under-test',
+		name: nodeType.description.defaults.name ?? 'Node',
+		type: typeName,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters as INode['parameters'],
+		credentials: { [credentialType.name]: { id: 'cred-1', name: 'Test credential' } },
+		onError: options.continueOnFail ? 'continueRegularOutput' : undefined,
+	};
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		name: 'Test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes,
+		staticData: {},
+	});
+	// The workflow holds the node with every parameter's default filled in, as n8n does.
+	const workflowNode = workflow.getNode(node.name)!;
+	workflowNode.parameters =
+		NodeHelpers.getNodeParameters(nodeType.description.properties, workflowNode.parameters, true, false, workflowNode, nodeType.description) ??
+		workflowNode.parameters;
+
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper(credentialType, options.credentials, workflow, workflowNode),
+		executionId: 'test-execution',
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		variables: {},
+		userId: 'test-user',
+		currentNodeParameters: undefined,
+		executionTimeoutTimestamp: undefined,
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const items: INodeExecutionData[] = (options.items ?? [{}]).map((json, index) => ({ json, pairedItem: { item: index } }));
+	const executeData: IExecuteData = { node: workflowNode, data: { main: [items] }, source: null };
+	const context = new ExecuteContext(
+		workflow,
+		workflowNode,
+		additionalData,
+		'manual',
+		createRunExecutionData(),
+		0,
+		items,
+		{ main: [items] },
+		executeData,
+		[],
+	);
+	try {
+		const output = (await nodeType.execute!.call(context)) as INodeExecutionData[][];
+		return { items: output[0] ?? [] };
+	} catch (error) {
+		return { items: [], error: error as RunNodeResult['error'] };
+	}
+}
+
+/** Stands in for n8n's credential store; applies the credential type's authentication like n8n does. */
+class TestCredentialsHelper implements Partial<ICredentialsHelper> {
+	constructor(
+		private readonly type: ICredentialType,
+		private readonly data: ICredentialDataDecryptedObject,
+		private readonly workflow: Workflow,
+		private readonly node: INode,
+	) {}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	async getDecrypted(_additionalData: unknown, _nodeCredentials: INodeCredentialsDetails, typeName: string) {
+		if (typeName !== this.type.name) throw new Error(`No test credential of type ${typeName}`);
+		return { ...this.data };
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async updateCredentials() {}
+
+	async updateCredentialsOauthTokenData() {}
+
+	getCredentialsProperties() {
+		return this.type.properties;
+	}
+
+	async authenticate(credentials: ICredentialDataDecryptedObject, _typeName: string, requestOptions: IHttpRequestOptions) {
+		const authenticate = this.type.authenticate;
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+		if (!authenticate || authenticate.type !== 'generic') return requestOptions;
+		const resolve = (value: unknown) =>
+			this.workflow.expression.getParameterValue(
+				value as string,
+				null,
+				0,
+				0,
+				this.node.name,
+				[],
+				'internal',
+				{ $credentials: credentials } as never,
+				undefined,
+				false,
+			);
+		const updated = requestOptions as unknown as Record<string, Record<string, unknown>>;
+		for (const [outerKey, entries] of Object.entries(authenticate.properties)) {
+			updated[outerKey] = { ...(updated[outerKey] ?? {}) };
+			for (const [key, value] of Object.entries(entries as IDataObject)) {
+				updated[outerKey][resolve(key) as string] = resolve(value);
+			}
+		}
+		return requestOptions;
+	}
+}
