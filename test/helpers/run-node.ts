@@ -12,6 +12,7 @@ import type {
 	ICredentialType,
 	IDataObject,
 	IExecuteData,
+	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
 	INodeCredentialsDetails,
@@ -127,13 +128,33 @@ class TestCredentialsHelper implements Partial<ICredentialsHelper> {
 		return [];
 	}
 
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
 	async getDecrypted(_additionalData: unknown, _nodeCredentials: INodeCredentialsDetails, typeName: string) {
 		if (typeName !== this.type.name) throw new Error(`No test credential of type ${typeName}`);
 		return { ...this.data };
 	}
 
-	async preAuthentication() {
-		return undefined;
+	/** Like n8n: logs in when the expirable field is empty or expired, and stores the result. */
+	async preAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		_typeName: string,
+		_node: INode,
+		expired: boolean,
+	) {
+		const expirable = this.type.properties.find((property) => property.typeOptions?.expirable);
+		if (!this.type.preAuthentication || !expirable) return undefined;
+		if (!expired && credentials[expirable.name]) return undefined;
+		const output = await this.type.preAuthentication.call({ helpers }, credentials);
+		Object.assign(this.data, output);
+		return output;
+	}
+
+	async runPreAuthentication(helpers: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		return await this.type.preAuthentication?.call({ helpers }, credentials);
 	}
 
 	async updateCredentials() {}

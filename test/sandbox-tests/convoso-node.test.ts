@@ -1,0 +1,473 @@
+import { DateTime } from 'luxon';
+
+import { ConvosoApi } from '../../credentials/ConvosoApi.credentials';
+import { Convoso } from '../../nodes/Convoso/Convoso.node';
+import { transportSettings } from '../../nodes/shared/transport';
+import { runNode } from '../helpers/run-node';
+import type { RunNodeResult } from '../helpers/run-node';
+import { startSandbox } from '../sandbox/server';
+import type { RecordedRequest, Sandbox } from '../sandbox/server';
+
+const TOKEN = 'sandbox-convoso-token';
+const ACCOUNT_ZONE = 'America/New_York';
+
+let sandbox: Sandbox;
+const savedPolicy = { ...transportSettings.retryPolicy };
+
+beforeAll(async () => {
+	// Short waits between retries keep the suite fast; the logic is the same.
+	transportSettings.retryPolicy = { ...savedPolicy, baseDelayMs: 5, maxDelayMs: 20 };
+	sandbox = await startSandbox({ convoso: { callbacks: 12_000, leads: 300 } });
+});
+
+afterAll(async () => {
+	transportSettings.retryPolicy = savedPolicy;
+	await sandbox.close();
+});
+
+beforeEach(() => {
+	sandbox.clearRequests();
+	sandbox.faults.clear();
+});
+
+function credentials(overrides: Record<string, string> = {}) {
+	return {
+		apiToken: TOKEN,
+		baseUrl: sandbox.baseUrls.convoso,
+		accountTimezone: ACCOUNT_ZONE,
+		countryCallingCode: '1',
+		...overrides,
+	};
+}
+
+async function run(
+	parameters: Record<string, unknown>,
+	options: { items?: Array<Record<string, unknown>>; continueOnFail?: boolean; credentials?: Record<string, string> } = {},
+): Promise<RunNodeResult> {
+	return await runNode({
+		nodeType: new Convoso(),
+		credentialType: new ConvosoApi(),
+		credentials: options.credentials ?? credentials(),
+		parameters: parameters as never,
+		items: options.items as never,
+		continueOnFail: options.continueOnFail,
+	});
+}
+
+function convosoRequests(): RecordedRequest[] {
+	return sandbox.requests.filter((request) => request.provider === 'convoso');
+}
+
+/** Every request the node makes: POST, form-encoded, token in the body and never in the URL. */
+function expectWellFormedRequests(requests: RecordedRequest[]) {
+	expect(requests.length).toBeGreaterThan(0);
+	for (const request of requests) {
+		expect(request.method).toBe('POST');
+		expect(request.headers['content-type']).toContain('application/x-www-form-urlencoded');
+		expect(request.form?.auth_token).toBe(TOKEN);
+		expect(request.path).not.toContain(TOKEN);
+		expect(request.query.auth_token).toBeUndefined();
+	}
+}
+
+/** No output item and no error text may carry the token. */
+function expectNoSecret(result: RunNodeResult) {
+	const text = JSON.stringify(result.items) + String(result.error?.message) + String(result.error?.description);
+	expect(text).not.toContain(TOKEN);
+}
+
+describe('Callback → Search', () => {
+	it('sends every filter in Convoso field names and returns simplified callbacks', async () => {
+		const result = await run({
+			resource: 'callback',
+			operation: 'search',
+			returnAll: false,
+			limit: 7,
+			filters: { campaignId: '111', stage: 'PENDING', recipient: 'System', startDate: '2026-03-01', endDate: '2026-09-30' },
+		});
+		expect(result.error).toBeUndefined();
+		const [request] = convosoRequests();
+		expectWellFormedRequests(convosoRequests());
+		expect(request.route).toBe('/v1/callbacks/search');
+		expect(request.form).toMatchObject({
+			campaign_id: '111',
+			stage: 'PENDING',
+			recipient: 'System',
+			start_date: '2026-03-01',
+			end_date: '2026-09-30',
+			offset: '0',
+			limit: '7',
+		});
+		expect(result.items).toHaveLength(7);
+		for (const item of result.items) {
+			const callback = item.json;
+			expect(item.pairedItem).toEqual({ item: 0 });
+			expect(callback.provider).toBe('convoso');
+			expect(callback.status).toBe('scheduled');
+			expect(typeof callback.id).toBe('number');
+			expect(callback.campaignId).toBe(111);
+			expect(typeof callback.leadId).toBe('number');
+			expect(callback.scheduledAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+			expect(callback.phone).toMatch(/^\+1\d{10}$/);
+			expect(callback.timezone).toBe(ACCOUNT_ZONE);
+			// The UTC time is the account-local time the sandbox stores, read in the account zone.
+			const stored = sandbox.convoso.getCallback(callback.id as number)!;
+			const expected = DateTime.fromFormat(stored.callback_time, 'yyyy-MM-dd HH:mm:ss', { zone: ACCOUNT_ZONE }).toUTC();
+			expect(callback.scheduledAt).toBe(expected.toISO({ suppressMilliseconds: true }));
+		}
+	});
+
+	it('Return All fetches 5,000 per page and stops exactly at the total', async () => {
+		const result = await run({ resource: 'callback', operation: 'search', returnAll: true, filters: {} });
+		expect(result.error).toBeUndefined();
+		const requests = convosoRequests();
+		expect(requests.map((r) => [r.form?.offset, r.form?.limit])).toEqual([
+			['0', '5000'],
+			['5000', '5000'],
+			['10000', '5000'],
+		]);
+		expect(result.items).toHaveLength(sandbox.convoso.callbacks().length);
+		expect(new Set(result.items.map((item) => item.json.id)).size).toBe(result.items.length);
+	});
+
+	it('returns raw records when Simplify is off', async () => {
+		const result = await run({ resource: 'callback', operation: 'search', limit: 2, filters: {}, simplify: false });
+		expect(result.items).toHaveLength(2);
+		expect(result.items[0].json).toHaveProperty('callback_time');
+		expect(typeof result.items[0].json.id).toBe('string');
+	});
+
+	it('treats "no callbacks" (code 6000) as an empty result', async () => {
+		const result = await run({
+			resource: 'callback',
+			operation: 'search',
+			returnAll: true,
+			filters: { comments: 'no callback has this text zzz' },
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(0);
+		expect(convosoRequests()).toHaveLength(1);
+	});
+
+	it('rejects bad filters before any request', async () => {
+		for (const filters of [{ startDate: '03/05/2026' }, { campaignId: 'abc' }, { startDate: '2026-05-01', endDate: '2026-04-01' }, { stage: 'LATE' }]) {
+			const result = await run({ resource: 'callback', operation: 'search', filters });
+			expect(result.error?.constructor.name).toBe('NodeOperationError');
+			expect(result.error?.message).toMatch(/Start Date|Campaign ID|End Date|Stage/);
+		}
+		expect(convosoRequests()).toHaveLength(0);
+	});
+});
+
+describe('Callback → Search beyond the 50,000 offset cap', () => {
+	let big: Sandbox;
+	beforeAll(async () => {
+		big = await startSandbox({ convoso: { callbacks: 60_000, leads: 50 } });
+	});
+	afterAll(async () => {
+		await big.close();
+	});
+
+	it('splits the search into date windows and returns every callback once', async () => {
+		const result = await runNode({
+			nodeType: new Convoso(),
+			credentialType: new ConvosoApi(),
+			credentials: { ...credentials(), baseUrl: big.baseUrls.convoso },
+			parameters: { resource: 'callback', operation: 'search', returnAll: true, filters: {}, simplify: false } as never,
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(60_000);
+		expect(new Set(result.items.map((item) => item.json.id)).size).toBe(60_000);
+		const offsets = big.requests.map((r) => Number(r.form?.offset ?? 0));
+		expect(Math.max(...offsets)).toBeLessThanOrEqual(50_000);
+		expect(big.requests.some((r) => r.form?.start_date !== undefined)).toBe(true);
+	}, 60_000);
+});
+
+describe('Callback → Get', () => {
+	it('finds one callback by id', async () => {
+		const result = await run({ resource: 'callback', operation: 'get', callbackId: '42' });
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(1);
+		expect(result.items[0].json.id).toBe(42);
+		expect(convosoRequests()[0].form).toMatchObject({ id: '42', limit: '1' });
+	});
+
+	it('fails clearly for an unknown id, or returns an error item with Continue On Fail', async () => {
+		const failed = await run({ resource: 'callback', operation: 'get', callbackId: '99999999' });
+		expect(failed.error?.message).toContain('no callback with ID 99999999');
+		const continued = await run({ resource: 'callback', operation: 'get', callbackId: '99999999' }, { continueOnFail: true });
+		expect(continued.items).toEqual([
+			{ json: expect.objectContaining({ error: expect.stringContaining('99999999') }), pairedItem: { item: 0 } },
+		]);
+	});
+});
+
+describe('Callback → Create', () => {
+	const cases = [
+		// [wall time, zone, Convoso time, Convoso offset]
+		['2026-03-05T14:30', 'America/New_York', '2026-03-05 02:30 PM', '-5.00'],
+		['2026-07-01T09:15', 'America/New_York', '2026-07-01 09:15 AM', '-4.00'],
+		['2026-03-05T00:05', 'Asia/Kolkata', '2026-03-05 12:05 AM', '+5.30'],
+		['2026-03-05T12:00', 'Asia/Kathmandu', '2026-03-05 12:00 PM', '+5.45'],
+		['2026-01-10T18:45', 'America/St_Johns', '2026-01-10 06:45 PM', '-3.30'],
+		['2026-07-10T18:45', 'America/St_Johns', '2026-07-10 06:45 PM', '-2.30'],
+		['2026-07-10T18:45', 'Australia/Lord_Howe', '2026-07-10 06:45 PM', '+10.30'],
+		['2026-01-10T18:45', 'Australia/Lord_Howe', '2026-01-10 06:45 PM', '+11.00'],
+		['2026-06-01T12:00', 'UTC', '2026-06-01 12:00 PM', '0.00'],
+	] as const;
+
+	it.each(cases)('%s in %s is sent as "%s" with offset %s and rings at that instant', async (wall, zone, time, offset) => {
+		const before = sandbox.convoso.callbacks().length;
+		const result = await run({
+			resource: 'callback',
+			operation: 'create',
+			leadId: '1001',
+			recipient: 'system',
+			callbackTime: wall,
+			timeZone: zone,
+			comments: 'Customer asked for a call',
+		});
+		expect(result.error).toBeUndefined();
+		const [request] = convosoRequests();
+		expectWellFormedRequests([request]);
+		expect(request.route).toBe('/v1/callbacks/insert');
+		expect(request.form).toMatchObject({
+			lead_id: '1001',
+			recipient: 'system',
+			callback_time: time,
+			callback_time_zone: offset,
+			comments: 'Customer asked for a call',
+		});
+		const instant = DateTime.fromISO(wall, { zone }).toUTC();
+		const created = result.items[0].json;
+		expect(created.scheduledAt).toBe(instant.toISO({ suppressMilliseconds: true }));
+		expect(created.timezone).toBe(zone);
+		expect(sandbox.convoso.callbacks()).toHaveLength(before + 1);
+		// The sandbox computed the same instant from what was sent.
+		const stored = sandbox.convoso.getCallback(created.id as number)!;
+		expect(DateTime.fromFormat(stored.callback_time, 'yyyy-MM-dd HH:mm:ss', { zone: ACCOUNT_ZONE }).toMillis()).toBe(instant.toMillis());
+	});
+
+	it('takes an exact instant (with Z) and the account zone when Time Zone is empty', async () => {
+		const result = await run({
+			resource: 'callback',
+			operation: 'create',
+			leadId: 1002,
+			recipient: 'personal',
+			userId: '22222',
+			callbackTime: '2026-03-08T07:30:00Z',
+		});
+		expect(result.error).toBeUndefined();
+		// 07:30 UTC on the US DST day is 03:30 EDT (-4): after the jump.
+		expect(convosoRequests()[0].form).toMatchObject({
+			recipient: 'personal',
+			user_id: '22222',
+			callback_time: '2026-03-08 03:30 AM',
+			callback_time_zone: '-4.00',
+		});
+	});
+
+	it.each([
+		[{ recipient: 'personal', userId: '' }, 'User ID'],
+		[{ leadId: 'abc' }, 'Lead ID'],
+		[{ leadId: '' }, 'Lead ID'],
+		[{ callbackTime: 'next tuesday' }, 'Callback Time'],
+		[{ callbackTime: '2026-02-30T10:00' }, 'Callback Time'],
+		[{ callbackTime: '' }, 'Callback Time'],
+		[{ timeZone: 'Mars/Olympus' }, 'Time Zone'],
+		[{ callbackTime: '2026-03-08T02:30', timeZone: 'America/New_York' }, 'Callback Time'],
+		[{ userId: '12x' }, 'User ID'],
+	])('rejects %j before any request, naming %s', async (overrides, field) => {
+		const before = sandbox.convoso.callbacks().length;
+		const result = await run({
+			resource: 'callback',
+			operation: 'create',
+			leadId: '1001',
+			recipient: 'system',
+			callbackTime: '2026-03-05T14:30',
+			timeZone: 'America/New_York',
+			...overrides,
+		});
+		expect(result.error?.constructor.name).toBe('NodeOperationError');
+		expect(result.error?.message).toContain(field);
+		expect(convosoRequests()).toHaveLength(0);
+		expect(sandbox.convoso.callbacks()).toHaveLength(before);
+	});
+
+	it('is never retried when the outcome is unknown (503, dropped answer)', async () => {
+		const parameters = { resource: 'callback', operation: 'create', leadId: '1001', recipient: 'system', callbackTime: '2026-04-01T10:00', timeZone: 'UTC' };
+
+		sandbox.faults.add({ provider: 'convoso', route: '/v1/callbacks/insert', type: 'status', status: 503 });
+		const unavailable = await run(parameters);
+		expect(unavailable.error?.message).toContain('503');
+		expect(convosoRequests()).toHaveLength(1);
+
+		sandbox.clearRequests();
+		const before = sandbox.convoso.callbacks().length;
+		sandbox.faults.add({ provider: 'convoso', route: '/v1/callbacks/insert', type: 'drop', afterProcessing: true });
+		const dropped = await run(parameters);
+		expect(dropped.error?.message).toMatch(/Could not reach Convoso/);
+		expect(dropped.error?.description).toMatch(/not retried/);
+		expect(convosoRequests()).toHaveLength(1);
+		// The callback was created once, not twice.
+		expect(sandbox.convoso.callbacks()).toHaveLength(before + 1);
+	});
+
+	it('is retried after a 429, waiting as long as Retry-After says', async () => {
+		sandbox.faults.add({ provider: 'convoso', route: '/v1/callbacks/insert', type: 'rate-limit', retryAfter: 1 });
+		const started = Date.now();
+		const result = await run({ resource: 'callback', operation: 'create', leadId: '1001', recipient: 'system', callbackTime: '2026-04-01T10:00', timeZone: 'UTC' });
+		expect(result.error).toBeUndefined();
+		expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+		expect(convosoRequests()).toHaveLength(2);
+	});
+
+	it('reports Convoso error codes in words (unknown lead: 6001)', async () => {
+		const result = await run({ resource: 'callback', operation: 'create', leadId: '999999', recipient: 'system', callbackTime: '2026-04-01T10:00', timeZone: 'UTC' });
+		expect(result.error?.constructor.name).toBe('NodeApiError');
+		expect(result.error?.message).toBe('Convoso error 6001: No such lead');
+		expect(result.error?.context?.providerCode).toBe(6001);
+	});
+});
+
+describe('Callback → Update, Dismiss, Delete', () => {
+	it('reschedules, reassigns and comments in one request', async () => {
+		const target = sandbox.convoso.addCallback({ recipient: 'system' });
+		const result = await run({
+			resource: 'callback',
+			operation: 'update',
+			callbackId: String(target.id),
+			updateFields: { callbackTime: '2026-11-01T01:30', timeZone: 'America/New_York', userId: '33333', comments: 'moved', recipient: 'personal' },
+		});
+		expect(result.error).toBeUndefined();
+		// 01:30 happens twice that night in New York: the first one (EDT, -4) is meant.
+		expect(convosoRequests()[0].form).toMatchObject({
+			callback_id: String(target.id),
+			callback_time: '2026-11-01 01:30 AM',
+			callback_time_zone: '-4.00',
+			user_id: '33333',
+			comments: 'moved',
+			recipient: 'personal',
+		});
+		expect(result.items[0].json).toMatchObject({ id: target.id, scheduledAt: '2026-11-01T05:30:00Z', agentId: 33333 });
+		const stored = sandbox.convoso.getCallback(target.id)!;
+		expect(stored.user_id).toBe(33333);
+		expect(stored.comments).toBe('moved');
+		// Stored as account-local wall time (which is itself ambiguous that night).
+		expect(stored.callback_time).toBe('2026-11-01 01:30:00');
+	});
+
+	it('needs at least one field, and a time with a zone change', async () => {
+		const none = await run({ resource: 'callback', operation: 'update', callbackId: '5', updateFields: {} });
+		expect(none.error?.message).toContain('Update Fields');
+		const zoneOnly = await run({ resource: 'callback', operation: 'update', callbackId: '5', updateFields: { timeZone: 'Asia/Kolkata' } });
+		expect(zoneOnly.error?.message).toContain('Time Zone');
+		expect(convosoRequests()).toHaveLength(0);
+	});
+
+	it('dismisses with both documented field names', async () => {
+		const target = sandbox.convoso.addCallback({ stage: 'PENDING' });
+		const result = await run({ resource: 'callback', operation: 'dismiss', callbackId: String(target.id) });
+		expect(result.error).toBeUndefined();
+		expect(convosoRequests()[0].form).toMatchObject({ callback_id: String(target.id), callback_status: 'dismissed', status: 'dismissed' });
+		expect(sandbox.convoso.getCallback(target.id)?.stage).toBe('DISMISSED');
+		expect(result.items[0].json).toMatchObject({ id: target.id, status: 'cancelled' });
+	});
+
+	it('deletes, and reports a missing callback as Convoso error 6074', async () => {
+		const target = sandbox.convoso.addCallback();
+		const deleted = await run({ resource: 'callback', operation: 'delete', callbackId: String(target.id) });
+		expect(deleted.items[0].json).toEqual({ id: target.id, provider: 'convoso', deleted: true });
+		expect(sandbox.convoso.getCallback(target.id)).toBeUndefined();
+		const again = await run({ resource: 'callback', operation: 'delete', callbackId: String(target.id) });
+		expect(again.error?.message).toBe('Convoso error 6074: Callback not found');
+	});
+});
+
+describe('Lead → Search', () => {
+	it('finds a lead by phone number (any punctuation, with or without +1)', async () => {
+		const lead = sandbox.convoso.leads()[7];
+		const formatted = `+1 (${lead.phone_number.slice(0, 3)}) ${lead.phone_number.slice(3, 6)}-${lead.phone_number.slice(6)}`;
+		const result = await run({ resource: 'lead', operation: 'search', limit: 5, leadFilters: { phoneNumber: formatted } });
+		expect(result.error).toBeUndefined();
+		expect(convosoRequests()[0]).toMatchObject({ route: '/v1/leads/search', form: expect.objectContaining({ phone_number: lead.phone_number }) });
+		expect(result.items.map((item) => item.json.id)).toContain(lead.id);
+		expect(result.items[0].json.phone).toBe(`+1${lead.phone_number}`);
+	});
+
+	it('pages leads 2,000 at a time', async () => {
+		const result = await run({ resource: 'lead', operation: 'search', returnAll: true, leadFilters: {} });
+		expect(result.items).toHaveLength(sandbox.convoso.leads().length);
+		expect(convosoRequests().every((r) => Number(r.form?.limit) <= 2000)).toBe(true);
+	});
+});
+
+describe('faults and errors', () => {
+	const search = { resource: 'callback', operation: 'search', limit: 3, filters: {} };
+
+	it.each([
+		['a burst of 503s', { type: 'status', status: 503, count: 2 }, 3],
+		['a 502 HTML page', { type: 'html', status: 502 }, 2],
+		['a 429 with Retry-After 0', { type: 'rate-limit', retryAfter: 0 }, 2],
+		['a dropped connection', { type: 'drop' }, 2],
+		['a slow answer', { type: 'delay', delayMs: 300 }, 1],
+	])('a search survives %s', async (_name, fault, expectedRequests) => {
+		sandbox.faults.add({ provider: 'convoso', route: '/v1/callbacks/search', ...(fault as object) } as never);
+		const result = await run(search);
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(3);
+		expect(convosoRequests()).toHaveLength(expectedRequests);
+	});
+
+	it('gives up after the attempt limit with the provider status', async () => {
+		sandbox.faults.add({ provider: 'convoso', route: '/v1/callbacks/search', type: 'status', status: 503, count: 10 });
+		const result = await run(search);
+		expect(result.error?.message).toContain('HTTP 503');
+		expect(convosoRequests()).toHaveLength(transportSettings.retryPolicy.maxAttempts);
+	});
+
+	it('turns an HTML error page into a short message, not the page', async () => {
+		sandbox.faults.add({ provider: 'convoso', route: '/v1/callbacks/search', type: 'html', status: 500 });
+		const result = await run(search);
+		expect(result.error?.constructor.name).toBe('NodeApiError');
+		expect(result.error?.message).toMatch(/HTML page instead of data \(HTTP 500/);
+		expect(result.error?.message).not.toMatch(/<html|<body/i);
+		expect(convosoRequests()).toHaveLength(1);
+	});
+
+	it('reports malformed JSON clearly', async () => {
+		sandbox.faults.add({ provider: 'convoso', route: '/v1/callbacks/search', type: 'malformed' });
+		const result = await run(search);
+		expect(result.error?.message).toBe('Convoso returned malformed JSON');
+	});
+
+	it('reports a wrong token without revealing any token', async () => {
+		const wrong = 'wrong-token-value-123';
+		const result = await run(search, { credentials: credentials({ apiToken: wrong }) });
+		expect(result.error?.message).toContain('Convoso error');
+		expect(result.error?.description).toMatch(/API token/);
+		expect(JSON.stringify({ m: result.error?.message, d: result.error?.description })).not.toContain(wrong);
+		expectNoSecret(result);
+	});
+
+	it('pairs every output with its input and isolates a failing item with Continue On Fail', async () => {
+		const target = sandbox.convoso.addCallback();
+		const items = [{ id: target.id }, { id: 'not-a-number' }, { id: 1 }];
+		const parameters = { resource: 'callback', operation: 'get', callbackId: '={{ $json.id }}' };
+
+		const continued = await run(parameters, { items, continueOnFail: true });
+		expect(continued.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(continued.items[0].json.id).toBe(target.id);
+		expect(continued.items[1].json.error).toContain("'Callback ID'");
+		expect(continued.items[1].json.error).toContain('not-a-number');
+		expect(continued.items[2].json.id).toBe(1);
+		expectNoSecret(continued);
+		// The bad item never reached Convoso.
+		expect(convosoRequests().map((r) => r.form?.id)).toEqual([String(target.id), '1']);
+
+		const stopped = await run(parameters, { items });
+		expect(stopped.error?.message).toContain("'Callback ID'");
+		expect(stopped.error?.context?.itemIndex).toBe(1);
+	});
+});
