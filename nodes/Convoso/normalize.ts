@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { idOrNull, mapStatus, numberOrNull, stringOrNull, toE164 } from '../shared/callback';
+import { idOrNull, mapStatus, numberOrNull, stringOrNull, toE164, withoutEmpty } from '../shared/callback';
 import type { CallbackStatus, NormalizedCallback } from '../shared/callback';
 import { localTextToIsoUtc } from '../shared/time';
 
@@ -59,7 +59,7 @@ export function normalizeConvosoCallback(record: IDataObject, account: ConvosoAc
 		notes: stringOrNull(record.comments),
 		createdAt: localTextToIsoUtc(record.created_at, account.timezone),
 		updatedAt: localTextToIsoUtc(record.modified_at, account.timezone),
-		details: compact({
+		details: withoutEmpty({
 			recipient: stringOrNull(record.recipient),
 			stage: stringOrNull(record.stage),
 			recordStatus: stringOrNull(record.status),
@@ -95,10 +95,4 @@ export function normalizeConvosoLead(record: IDataObject, account: ConvosoAccoun
 		createdAt: localTextToIsoUtc(record.created_at, account.timezone),
 		updatedAt: localTextToIsoUtc(record.modified_at ?? record.updated_at, account.timezone),
 	};
-}
-
-function compact(object: IDataObject): IDataObject {
-	const result: IDataObject = {};
-	for (const [key, value] of Object.entries(object)) if (value !== null && value !== undefined) result[key] = value;
-	return result;
 }

@@ -67,7 +67,8 @@ export function stringOrNull(value: unknown): string | null {
 export function idOrNull(value: unknown): CallbackId | null {
 	const text = stringOrNull(value);
 	if (text === null) return null;
-	return /^\d{1,15}$/.test(text) ? Number(text) : text;
+	// Leading zeros would be lost in a number ("007" is not 7): such ids stay text.
+	return /^(0|[1-9]\d{0,14})$/.test(text) ? Number(text) : text;
 }
 
 /** A number from a number or a numeric string (providers send both); otherwise null. */
@@ -99,4 +100,11 @@ export function toE164(phone: unknown, countryCallingCode?: string | null): stri
 
 function isE164(value: string): boolean {
 	return /^\+[1-9]\d{6,14}$/.test(value);
+}
+
+/** The object without its null and undefined fields (for `details`). */
+export function withoutEmpty(object: IDataObject): IDataObject {
+	const result: IDataObject = {};
+	for (const [key, value] of Object.entries(object)) if (value !== null && value !== undefined) result[key] = value;
+	return result;
 }

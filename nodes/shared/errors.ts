@@ -94,11 +94,22 @@ export function toNodeApiError(
 	return error;
 }
 
-export function inputErrorToNodeError(node: INode, error: InputError, itemIndex: number): NodeOperationError {
-	return new NodeOperationError(node, error.message, {
-		itemIndex,
-		description: `Field '${error.field}' must be ${error.expected}.`,
-	});
+/**
+ * Any error as the NodeApiError or NodeOperationError n8n expects, tied to an
+ * item when there is one: bad input names its field, provider errors pass through.
+ */
+export function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+	if (error instanceof InputError) {
+		return new NodeOperationError(node, error.message, {
+			itemIndex,
+			description: `Field '${error.field}' must be ${error.expected}.`,
+		});
+	}
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (itemIndex !== undefined) error.context.itemIndex = itemIndex;
+		return error;
+	}
+	return new NodeOperationError(node, error as JsonObject, { itemIndex });
 }
 
 /** The provider error code carried by an error built with toNodeApiError. */

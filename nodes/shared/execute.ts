@@ -1,10 +1,24 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { InputError, inputErrorToNodeError } from './errors';
+import { asNodeError } from './errors';
 
 /** One operation on one input item: returns the item's results (none, one or many). */
 export type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
+
+/** resource → operation → the module that implements it. */
+export type OperationMap = Record<string, Record<string, { execute: ItemOperation }>>;
+
+/** Finds the operation chosen in the node (resource and operation) and runs it for each item. */
+export async function runSelectedOperation(this: IExecuteFunctions, operations: OperationMap): Promise<INodeExecutionData[][]> {
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const handler = operations[resource]?.[operation];
+	if (!handler) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for resource "${resource}"`);
+	}
+	return await runForEachItem.call(this, handler.execute);
+}
 
 /**
  * The one per-item loop of every action node: runs the operation for each input
@@ -23,7 +37,7 @@ export async function runForEachItem(this: IExecuteFunctions, operation: ItemOpe
 			});
 			for (const entry of executionData) output.push(entry);
 		} catch (error) {
-			const nodeError = asNodeError(this, error, itemIndex);
+			const nodeError = asNodeError(this.getNode(), error, itemIndex);
 			if (!this.continueOnFail()) throw nodeError;
 			const json: IDataObject = { error: nodeError.message };
 			if (nodeError.description) json.description = nodeError.description;
@@ -35,13 +49,4 @@ export async function runForEachItem(this: IExecuteFunctions, operation: ItemOpe
 		}
 	}
 	return [output];
-}
-
-function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
-	if (error instanceof InputError) return inputErrorToNodeError(ctx.getNode(), error, itemIndex);
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.context.itemIndex = itemIndex;
-		return error;
-	}
-	return new NodeOperationError(ctx.getNode(), error as JsonObject, { itemIndex });
 }

@@ -20,7 +20,8 @@ export function assertZone(zone: unknown, field: string): string {
 }
 
 const WALL_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?$/;
-const HAS_OFFSET = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
+// The offset must follow a time: in a bare date "2026-03-05" the "-05" is the day.
+const HAS_OFFSET = /[T ]\d.*(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
 /** Epoch milliseconds below this (March 1973) are almost surely seconds. */
 const MIN_EPOCH_MS = 1e11;
 
@@ -158,6 +159,13 @@ function providerWallTime(wall: WallTime, zone: string): DateTime {
 	} catch {
 		return DateTime.fromObject(wall, { zone });
 	}
+}
+
+/** An ISO 8601 date-time from a provider, rewritten as ISO UTC; null when empty or unreadable. */
+export function isoTextToIsoUtc(text: unknown): string | null {
+	if (typeof text !== 'string' || text.trim() === '') return null;
+	const parsed = DateTime.fromISO(text.trim(), { zone: 'utc' });
+	return parsed.isValid ? toIsoUtc(parsed) : null;
 }
 
 /** Epoch milliseconds (a number or numeric string) as ISO UTC, or null. */

@@ -9,7 +9,7 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-import { toNodeApiError } from './errors';
+import { redact, toNodeApiError } from './errors';
 import type { ProviderErrorInfo } from './errors';
 import { backoffDelay, defaultRetryPolicy, isRetryable, parseRetryAfter } from './retry';
 import type { Failure, RetryPolicy } from './retry';
@@ -151,7 +151,10 @@ export async function providerRequest(
 			});
 		}
 
-		const info = spec.detectError(response) ?? genericError(spec.displayName, response, request);
+		// Secrets are removed before genericError cuts the text: a cut token would escape redaction.
+		const info =
+			spec.detectError(response) ??
+			genericError(spec.displayName, { ...response, text: redact(response.text, secrets) }, request);
 		if (info === undefined) return response;
 		if (options.acceptError?.(info)) return { ...response, acceptedError: info };
 		if (response.statusCode === 429 && retryAfterMs !== undefined) {

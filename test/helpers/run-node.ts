@@ -1,6 +1,6 @@
 import './n8n-env';
 
-import { ExecuteContext } from 'n8n-core';
+import { ExecuteContext, PollContext } from 'n8n-core';
 import {
 	createRunExecutionData,
 	NodeHelpers,
@@ -41,11 +41,14 @@ export interface RunNodeOptions {
 export interface RunNodeResult {
 	/** Items of the node's first output. */
 	items: INodeExecutionData[];
+	/** Execution hints the node added (warnings shown in the output pane). */
+	hints: Array<{ message: string; type?: string; location?: string }>;
 	/** The error thrown by the node, when it threw. */
 	error?: Error & { description?: string; context?: IDataObject; httpCode?: string | null };
 }
 
-export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
+/** A one-node workflow holding the node under test, and what n8n-core needs to run it. */
+function setUp(options: Pick<RunNodeOptions, 'nodeType' | 'credentialType' | 'credentials' | 'parameters' | 'continueOnFail'>) {
 	const { nodeType, credentialType } = options;
 	const typeName = `n8n-nodes-callbacks.${nodeType.description.name}`;
 	const nodeTypes: INodeTypes = {
@@ -92,6 +95,12 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		currentNodeParameters: undefined,
 		executionTimeoutTimestamp: undefined,
 	} as unknown as IWorkflowExecuteAdditionalData;
+	return { workflow, workflowNode, additionalData };
+}
+
+export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
+	const { nodeType } = options;
+	const { workflow, workflowNode, additionalData } = setUp(options);
 
 	const items: INodeExecutionData[] = (options.items ?? [{}]).map((json, index) => ({ json, pairedItem: { item: index } }));
 	const executeData: IExecuteData = { node: workflowNode, data: { main: [items] }, source: null };
@@ -109,10 +118,43 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	);
 	try {
 		const output = (await nodeType.execute!.call(context)) as INodeExecutionData[][];
-		return { items: output[0] ?? [] };
+		return { items: output[0] ?? [], hints: context.hints };
 	} catch (error) {
-		return { items: [], error: error as RunNodeResult['error'] };
+		return { items: [], hints: context.hints, error: error as RunNodeResult['error'] };
 	}
+}
+
+export interface PollRunner {
+	/** One poll, as n8n runs it on a schedule ('trigger') or for "Fetch Test Event" ('manual'). */
+	poll(mode?: 'trigger' | 'manual'): Promise<INodeExecutionData[][] | null>;
+	/** The node's static data, kept across polls like n8n keeps it. */
+	staticData(): IDataObject;
+}
+
+/** A poll trigger in n8n-core's real PollContext, polled as often as the test likes. */
+export function pollRunner(
+	options: Pick<RunNodeOptions, 'nodeType' | 'credentialType' | 'credentials' | 'parameters'> & { pollBudgetMs?: number },
+): PollRunner {
+	const { workflow, workflowNode, additionalData } = setUp(options);
+	return {
+		async poll(mode = 'trigger') {
+			const context = new PollContext(
+				workflow,
+				workflowNode,
+				additionalData,
+				mode,
+				mode === 'manual' ? 'manual' : 'activate',
+				undefined,
+				undefined,
+				undefined,
+				undefined,
+				undefined,
+				options.pollBudgetMs === undefined ? undefined : () => options.pollBudgetMs!,
+			);
+			return await options.nodeType.poll!.call(context);
+		},
+		staticData: () => workflow.getStaticData('node', workflowNode),
+	};
 }
 
 /** Stands in for n8n's credential store; applies the credential type's authentication like n8n does. */
@@ -144,17 +186,17 @@ class TestCredentialsHelper implements Partial<ICredentialsHelper> {
 		_typeName: string,
 		_node: INode,
 		expired: boolean,
-	) {
+	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const expirable = this.type.properties.find((property) => property.typeOptions?.expirable);
 		if (!this.type.preAuthentication || !expirable) return undefined;
 		if (!expired && credentials[expirable.name]) return undefined;
-		const output = await this.type.preAuthentication.call({ helpers }, credentials);
+		const output = await this.type.preAuthentication.call(helpers, credentials);
 		Object.assign(this.data, output);
-		return output;
+		return output as ICredentialDataDecryptedObject;
 	}
 
 	async runPreAuthentication(helpers: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return await this.type.preAuthentication?.call({ helpers }, credentials);
+		return (await this.type.preAuthentication?.call(helpers, credentials)) as ICredentialDataDecryptedObject | undefined;
 	}
 
 	async updateCredentials() {}

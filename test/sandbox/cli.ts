@@ -1,9 +1,10 @@
 /**
  * Runs the sandbox as its own process, for a real n8n or manual testing:
  *
- *   npx tsx test/sandbox/cli.ts [--port 4010] [--convoso-callbacks N] [--seed N] [--exit-after SECONDS]
+ *   npx tsx test/sandbox/cli.ts [--port 4010] [--convoso-callbacks N] [--speko-callbacks N] [--seed N] [--exit-after SECONDS]
  *
- * Prints one JSON line: {"url": ..., "convoso": {"baseUrl": ..., "token": ...}},
+ * Prints one JSON line: {"url": ..., "convoso": {"baseUrl": ..., "token": ...},
+ * "speko": {"baseUrl": ..., "key": ...}},
  * then serves until SIGINT/SIGTERM or until --exit-after elapses.
  */
 import { startSandbox } from './server';
@@ -11,6 +12,7 @@ import { startSandbox } from './server';
 interface CliOptions {
 	port?: number;
 	convosoCallbacks?: number;
+	spekoCallbacks?: number;
 	seed?: number;
 	exitAfterSeconds?: number;
 }
@@ -18,6 +20,7 @@ interface CliOptions {
 const FLAGS: Record<string, keyof CliOptions> = {
 	'--port': 'port',
 	'--convoso-callbacks': 'convosoCallbacks',
+	'--speko-callbacks': 'spekoCallbacks',
 	'--seed': 'seed',
 	'--exit-after': 'exitAfterSeconds',
 };
@@ -54,11 +57,13 @@ async function main(): Promise<void> {
 		port: options.port,
 		seed: options.seed,
 		convoso: { callbacks: options.convosoCallbacks },
+		speko: { callbacks: options.spekoCallbacks },
 	});
 	console.log(
 		JSON.stringify({
 			url: sandbox.url,
 			convoso: { baseUrl: sandbox.baseUrls.convoso, token: sandbox.convoso.options.token },
+			speko: { baseUrl: sandbox.baseUrls.speko, key: sandbox.speko.options.key },
 		}),
 	);
 

@@ -114,7 +114,13 @@ export function validateFault(value: unknown): Fault {
 	return { ...(fault as unknown as Fault) };
 }
 
-export function faultOutcome(fault: Fault): FaultOutcome {
+/** How a provider words a JSON error body; the default is {"error": message}. */
+export type ErrorBody = (status: number, message: string) => unknown;
+
+export function faultOutcome(
+	fault: Fault,
+	errorBody: ErrorBody = (_status, message) => ({ error: message }),
+): FaultOutcome {
 	const withBody = (response: SandboxResponse): FaultOutcome => {
 		if (fault.body === undefined) return { kind: 'answer', response };
 		return typeof fault.body === 'string'
@@ -126,13 +132,13 @@ export function faultOutcome(fault: Fault): FaultOutcome {
 		case 'status':
 			return withBody({
 				status: fault.status ?? 503,
-				json: { error: 'Injected fault: service unavailable' },
+				json: errorBody(fault.status ?? 503, 'Injected fault: service unavailable'),
 			});
 		case 'rate-limit':
 			return withBody({
 				status: 429,
 				headers: { 'retry-after': String(fault.retryAfter ?? 1) },
-				json: { error: 'Too many requests' },
+				json: errorBody(429, 'Too many requests'),
 			});
 		case 'html': {
 			const status = fault.status ?? 502;

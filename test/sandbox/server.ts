@@ -3,10 +3,10 @@
  * callback APIs, with seeded data and fault injection.
  *
  * A small core (this file) routes requests to provider modules mounted under a
- * prefix (Convoso under /convoso), records every provider request, applies
- * injected faults and serves a JSON control API under /_sandbox for tests that run
- * in another process than the sandbox. To add a provider, write a ProviderModule
- * and mount it in startSandbox.
+ * prefix (Convoso under /convoso, Speko under /speko), records every provider
+ * request, applies injected faults and serves a JSON control API under /_sandbox
+ * for tests that run in another process than the sandbox. To add a provider, write
+ * a ProviderModule and mount it in startSandbox.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -15,7 +15,9 @@ import type { AddressInfo } from 'node:net';
 import { ConvosoModule } from './convoso';
 import type { ConvosoOptions, ConvosoSandbox } from './convoso';
 import { FaultQueue, faultOutcome } from './faults';
-import type { Fault, FaultInjector } from './faults';
+import type { ErrorBody, Fault, FaultInjector } from './faults';
+import { SpekoModule } from './speko';
+import type { SpekoOptions, SpekoSandbox } from './speko';
 
 /** A request as a provider module sees it. */
 export interface SandboxRequest {
@@ -50,6 +52,8 @@ export interface ProviderModule {
 	handle(request: SandboxRequest): Promise<SandboxResponse> | SandboxResponse;
 	/** The module's state as JSON, for GET /_sandbox/state/<name>. */
 	snapshot(): unknown;
+	/** The provider's JSON error body, so injected faults look like its own errors. */
+	errorBody?: ErrorBody;
 }
 
 export interface RecordedRequest {
@@ -76,6 +80,7 @@ export interface SandboxOptions {
 	/** Seed of all generated data. Default 1. */
 	seed?: number;
 	convoso?: ConvosoOptions;
+	speko?: SpekoOptions;
 	/** The sandbox clock. Default Date.now. */
 	now?: () => number;
 }
@@ -85,9 +90,10 @@ export interface Sandbox {
 	url: string;
 	port: number;
 	/** Each provider's base URL, as a credential would hold it. */
-	baseUrls: { convoso: string };
+	baseUrls: { convoso: string; speko: string };
 	close(): Promise<void>;
 	convoso: ConvosoSandbox;
+	speko: SpekoSandbox;
 	faults: FaultInjector;
 	/** Every provider request so far, oldest first (a live array). */
 	requests: RecordedRequest[];
@@ -119,7 +125,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const seed = options.seed ?? DEFAULT_SEED;
 
 	const convoso = new ConvosoModule(options.convoso ?? {}, { seed, now });
-	const providers: ProviderModule[] = [convoso];
+	const speko = new SpekoModule(options.speko ?? {}, { seed, now });
+	const providers: ProviderModule[] = [convoso, speko];
 	const faults = new FaultQueue();
 	const requests: RecordedRequest[] = [];
 	const timers = new PendingTimers();
@@ -155,7 +162,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		// With afterProcessing the provider acts first; its answer then goes out only
 		// for a delay, and is lost (dropped or replaced) for every other fault.
 		const handled = fault.afterProcessing ? await provider.handle(request) : undefined;
-		const outcome = faultOutcome(fault);
+		const outcome = faultOutcome(fault, provider.errorBody?.bind(provider));
 		switch (outcome.kind) {
 			case 'drop':
 				// No answer at all: the client sees the connection close.
@@ -228,9 +235,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	return {
 		url,
 		port: address.port,
-		baseUrls: { convoso: `${url}${convoso.prefix}/v1` },
+		baseUrls: { convoso: `${url}${convoso.prefix}/v1`, speko: `${url}${speko.prefix}` },
 		close,
 		convoso,
+		speko,
 		faults,
 		requests,
 		clearRequests: () => {

@@ -1,0 +1,250 @@
+import { SpekoApi } from '../../credentials/SpekoApi.credentials';
+import { Speko } from '../../nodes/Speko/Speko.node';
+import { transportSettings } from '../../nodes/shared/transport';
+import { runNode } from '../helpers/run-node';
+import type { RunNodeResult } from '../helpers/run-node';
+import { startSandbox } from '../sandbox/server';
+import type { RecordedRequest, Sandbox } from '../sandbox/server';
+
+const KEY = 'sk_test_sandbox_speko';
+
+let sandbox: Sandbox;
+const savedPolicy = { ...transportSettings.retryPolicy };
+
+beforeAll(async () => {
+	transportSettings.retryPolicy = { ...savedPolicy, baseDelayMs: 5, maxDelayMs: 20 };
+	sandbox = await startSandbox({ speko: { callbacks: 40 } });
+});
+
+afterAll(async () => {
+	transportSettings.retryPolicy = savedPolicy;
+	await sandbox.close();
+});
+
+beforeEach(() => {
+	sandbox.clearRequests();
+	sandbox.faults.clear();
+	sandbox.speko.credits = Infinity;
+});
+
+async function run(
+	parameters: Record<string, unknown>,
+	options: { items?: Array<Record<string, unknown>>; continueOnFail?: boolean; apiKey?: string } = {},
+): Promise<RunNodeResult> {
+	return await runNode({
+		nodeType: new Speko(),
+		credentialType: new SpekoApi(),
+		credentials: { apiKey: options.apiKey ?? KEY, baseUrl: sandbox.baseUrls.speko },
+		parameters: { resource: 'callback', ...parameters } as never,
+		items: options.items as never,
+		continueOnFail: options.continueOnFail,
+	});
+}
+
+function spekoRequests(): RecordedRequest[] {
+	return sandbox.requests.filter((request) => request.provider === 'speko');
+}
+
+function expectAuthorized(requests: RecordedRequest[]) {
+	expect(requests.length).toBeGreaterThan(0);
+	for (const request of requests) {
+		expect(request.headers.authorization).toBe(`Bearer ${KEY}`);
+		expect(request.path).not.toContain(KEY);
+	}
+}
+
+function scheduledCallback() {
+	return sandbox.speko.addCallback({ status: 'scheduled' });
+}
+
+describe('Callback → Get Many', () => {
+	it('lists by status and source session in one request, normalized', async () => {
+		const mine = sandbox.speko.callbacks().find((c) => c.source_session_id && c.status === 'scheduled')!;
+		const result = await run({ operation: 'getMany', status: 'scheduled', sourceSessionId: mine.source_session_id, limit: 10 });
+		expect(result.error).toBeUndefined();
+		const [request] = spekoRequests();
+		expectAuthorized(spekoRequests());
+		expect(request).toMatchObject({ method: 'GET', route: '/v1/callbacks' });
+		expect(request.query).toEqual({ status: 'scheduled', source_session_id: mine.source_session_id, limit: '10' });
+		const expected = sandbox.speko
+			.callbacks()
+			.filter((c) => c.status === 'scheduled' && c.source_session_id === mine.source_session_id);
+		expect(result.items.map((item) => item.json.id).sort()).toEqual(expected.map((c) => c.id).sort());
+		const first = result.items.find((item) => item.json.id === mine.id)!.json;
+		expect(first).toMatchObject({
+			provider: 'speko',
+			status: 'scheduled',
+			providerStatus: 'scheduled',
+			phone: mine.to_number,
+			agentId: mine.agent_id,
+			scheduledAt: new Date(mine.scheduled_at).toISOString().replace('.000Z', 'Z'),
+			details: expect.objectContaining({ sourceSessionId: mine.source_session_id }),
+		});
+		expect(result.items[0].pairedItem).toEqual({ item: 0 });
+	});
+
+	it('asks once per status when more than 100 are wanted, and says what it could not list', async () => {
+		const busy = await startSandbox({ speko: { callbacks: 0 } });
+		try {
+			for (let i = 0; i < 120; i++) busy.speko.addCallback({ status: 'scheduled' });
+			for (let i = 0; i < 3; i++) busy.speko.addCallback({ status: 'cancelled' });
+			const parameters = { resource: 'callback', operation: 'getMany', status: 'any', returnAll: true };
+			const result = await runNode({
+				nodeType: new Speko(),
+				credentialType: new SpekoApi(),
+				credentials: { apiKey: KEY, baseUrl: busy.baseUrls.speko },
+				parameters: parameters as never,
+			});
+			expect(result.error).toBeUndefined();
+			expect(busy.requests.map((r) => r.query.status).sort()).toEqual(['cancelled', 'dispatched', 'dispatching', 'failed', 'scheduled']);
+			expect(busy.requests.every((r) => r.query.limit === '100')).toBe(true);
+			expect(result.items).toHaveLength(103);
+			expect(result.hints).toEqual([expect.objectContaining({ type: 'warning', message: expect.stringContaining('status: scheduled') })]);
+
+			const strict = await runNode({
+				nodeType: new Speko(),
+				credentialType: new SpekoApi(),
+				credentials: { apiKey: KEY, baseUrl: busy.baseUrls.speko },
+				parameters: { ...parameters, onIncomplete: 'fail' } as never,
+			});
+			expect(strict.error?.message).toMatch(/may have more callbacks than it can list \(status: scheduled\)/);
+		} finally {
+			await busy.close();
+		}
+	});
+
+	it('rejects a limit beyond what the API can reach before any request', async () => {
+		const result = await run({ operation: 'getMany', status: 'scheduled', limit: 501 });
+		expect(result.error?.message).toContain("'Limit'");
+		expect(spekoRequests()).toHaveLength(0);
+	});
+});
+
+describe('Callback → Get', () => {
+	it('gets one callback by id', async () => {
+		const target = scheduledCallback();
+		const result = await run({ operation: 'get', callbackId: target.id, simplify: false });
+		expect(result.error).toBeUndefined();
+		expect(spekoRequests()[0]).toMatchObject({ method: 'GET', route: `/v1/callbacks/${target.id}` });
+		expect(result.items[0].json).toEqual(target);
+	});
+
+	it('reports an unknown id (404) in words', async () => {
+		const result = await run({ operation: 'get', callbackId: 'cb_does_not_exist' });
+		expect(result.error?.constructor.name).toBe('NodeApiError');
+		expect(result.error?.message).toMatch(/^Not found in this Speko organization/);
+		expect(result.error?.context?.providerCode).toBe('NOT_FOUND');
+	});
+
+	it('rejects ids that cannot be one before any request', async () => {
+		const result = await run({ operation: 'get', callbackId: '../organization' });
+		expect(result.error?.message).toContain("'Callback ID'");
+		expect(spekoRequests()).toHaveLength(0);
+	});
+});
+
+describe('Callback → Cancel', () => {
+	it('cancels with a reason', async () => {
+		const target = scheduledCallback();
+		const result = await run({ operation: 'cancel', callbackId: target.id, reason: 'Customer called in already' });
+		expect(result.error).toBeUndefined();
+		const [request] = spekoRequests();
+		expect(request).toMatchObject({ method: 'POST', route: `/v1/callbacks/${target.id}/cancel`, json: { reason: 'Customer called in already' } });
+		expect(request.headers['content-type']).toContain('application/json');
+		expect(sandbox.speko.getCallback(target.id)?.status).toBe('cancelled');
+		expect(result.items[0].json).toMatchObject({ id: target.id, status: 'cancelled', details: expect.objectContaining({ reason: 'Customer called in already' }) });
+	});
+
+	it('checks the reason length (500 characters) before any request', async () => {
+		const target = scheduledCallback();
+		const ok = await run({ operation: 'cancel', callbackId: target.id, reason: 'x'.repeat(500) });
+		expect(ok.error).toBeUndefined();
+		sandbox.clearRequests();
+		const tooLong = await run({ operation: 'cancel', callbackId: scheduledCallback().id, reason: 'x'.repeat(501) });
+		expect(tooLong.error?.message).toMatch(/'Reason'.*at most 500 characters/);
+		expect(spekoRequests()).toHaveLength(0);
+	});
+
+	it('reports a second cancel as a conflict (409)', async () => {
+		const target = scheduledCallback();
+		await run({ operation: 'cancel', callbackId: target.id });
+		const again = await run({ operation: 'cancel', callbackId: target.id });
+		expect(again.error?.message).toMatch(/^The callback is not in a state that allows this/);
+		expect(again.error?.httpCode).toBe('409');
+	});
+});
+
+describe('Callback → Dispatch Now', () => {
+	it('dispatches a scheduled callback once', async () => {
+		const target = scheduledCallback();
+		const result = await run({ operation: 'dispatch', callbackId: target.id });
+		expect(result.error).toBeUndefined();
+		expect(spekoRequests()).toHaveLength(1);
+		expect(spekoRequests()[0]).toMatchObject({ method: 'POST', route: `/v1/callbacks/${target.id}/dispatch` });
+		expect(result.items[0].json).toMatchObject({ id: target.id, status: 'dispatching' });
+		sandbox.speko.settle();
+		expect(sandbox.speko.getCallback(target.id)?.status).toBe('dispatched');
+	});
+
+	it('explains why a callback that is not scheduled cannot be dispatched', async () => {
+		const target = scheduledCallback();
+		await run({ operation: 'cancel', callbackId: target.id });
+		const result = await run({ operation: 'dispatch', callbackId: target.id });
+		expect(result.error?.message).toContain(`Callback ${target.id} cannot be dispatched: it is not in status "scheduled"`);
+	});
+
+	it('says when the workspace is out of credits (402) and changes nothing', async () => {
+		const target = scheduledCallback();
+		sandbox.speko.credits = 0;
+		const result = await run({ operation: 'dispatch', callbackId: target.id });
+		expect(result.error?.message).toMatch(/out of credits/);
+		expect(result.error?.httpCode).toBe('402');
+		expect(sandbox.speko.getCallback(target.id)?.status).toBe('scheduled');
+	});
+
+	it('is never repeated when the outcome is unknown, but is after a 429', async () => {
+		const target = scheduledCallback();
+		sandbox.faults.add({ provider: 'speko', type: 'status', status: 503 });
+		const unavailable = await run({ operation: 'dispatch', callbackId: target.id });
+		expect(unavailable.error?.message).toContain('503');
+		expect(spekoRequests()).toHaveLength(1);
+
+		sandbox.clearRequests();
+		sandbox.faults.add({ provider: 'speko', type: 'rate-limit', retryAfter: 0 });
+		const limited = await run({ operation: 'dispatch', callbackId: target.id });
+		expect(limited.error).toBeUndefined();
+		expect(spekoRequests()).toHaveLength(2);
+	});
+});
+
+describe('errors', () => {
+	it('reads survive 503 bursts and dropped connections', async () => {
+		sandbox.faults.add([
+			{ provider: 'speko', type: 'status', status: 503, count: 2 },
+			{ provider: 'speko', type: 'drop' },
+		]);
+		const result = await run({ operation: 'getMany', status: 'scheduled', limit: 5 });
+		expect(result.error).toBeUndefined();
+		expect(result.items.length).toBeGreaterThan(0);
+		expect(spekoRequests()).toHaveLength(4);
+	});
+
+	it('reports a wrong key without revealing it', async () => {
+		const wrong = 'sk_live_wrong_key_123';
+		const result = await run({ operation: 'getMany', status: 'scheduled', limit: 5 }, { apiKey: wrong });
+		expect(result.error?.message).toMatch(/^Speko rejected the API key/);
+		expect(JSON.stringify([result.error?.message, result.error?.description])).not.toContain(wrong);
+	});
+
+	it('keeps going with Continue On Fail, one output per input', async () => {
+		const good = scheduledCallback();
+		const result = await run(
+			{ operation: 'get', callbackId: '={{ $json.id }}' },
+			{ items: [{ id: good.id }, { id: 'cb_missing' }, { id: '' }], continueOnFail: true },
+		);
+		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.items[0].json.id).toBe(good.id);
+		expect(result.items[1].json).toMatchObject({ error: expect.stringMatching(/^Not found/), httpCode: '404', code: 'NOT_FOUND' });
+		expect(result.items[2].json.error).toContain("'Callback ID'");
+	});
+});
