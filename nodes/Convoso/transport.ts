@@ -81,6 +81,7 @@ export function unwrapPage(body: IDataObject): { results: IDataObject[]; total?:
 	const data =
 		typeof body.data === 'object' && body.data !== null && !Array.isArray(body.data) ? (body.data as IDataObject) : body;
 	const results = Array.isArray(data.results) ? (data.results as IDataObject[]) : [];
-	const total = Number(data.total);
-	return { results, total: data.total === undefined || !Number.isFinite(total) ? undefined : total };
+	// A missing or empty total ("" or null) is unknown, not zero: paging then runs to a short page.
+	const total = typeof data.total === 'number' || (typeof data.total === 'string' && data.total.trim() !== '') ? Number(data.total) : NaN;
+	return { results, total: Number.isFinite(total) ? total : undefined };
 }

@@ -89,6 +89,9 @@ export interface ConvosoSandbox {
 	getCallback(id: number | string): ConvosoCallbackRecord | undefined;
 	/** Creates a callback directly; unset fields get defaults (a pending system callback for lead 1001). */
 	addCallback(partial?: Partial<ConvosoCallbackRecord>): ConvosoCallbackRecord;
+	/** Changes a callback in place, as Convoso's UI or dialer would. */
+	changeCallback(id: number, patch: Partial<ConvosoCallbackRecord>): ConvosoCallbackRecord;
+	removeCallback(id: number): boolean;
 	leads(): ConvosoLeadRecord[];
 }
 
@@ -297,6 +300,21 @@ export class ConvosoModule implements ProviderModule, ConvosoSandbox {
 
 	leads(): ConvosoLeadRecord[] {
 		return [...this.leadsById.values()].map((lead) => ({ ...lead }));
+	}
+
+	/** Changes a callback as Convoso itself would (an agent completing it, say); modified_at moves on. */
+	changeCallback(id: number, patch: Partial<ConvosoCallbackRecord>): ConvosoCallbackRecord {
+		const callback = this.callbacksById.get(id);
+		if (!callback) throw new Error(`changeCallback: no callback ${id}`);
+		Object.assign(callback, stripUndefined(patch), { modified_at: this.localNow() });
+		if (patch.stage) callback.class = classOf(patch.stage);
+		return { ...callback };
+	}
+
+	/** Removes a callback as if deleted in Convoso's UI. */
+	removeCallback(id: number): boolean {
+		this.sortedCallbacks = undefined;
+		return this.callbacksById.delete(id);
 	}
 
 	// --- routes ---

@@ -1,0 +1,276 @@
+import { createHash } from 'crypto';
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+
+/**
+ * The poll engine behind every trigger. It knows nothing about providers: an
+ * adapter lists candidate callbacks, the engine decides which to emit, exactly once.
+ *
+ * Two events:
+ * - 'new': a callback was created. Its time is the provider's `createdAt`.
+ * - 'due': a callback's scheduled time, minus "minutes before", has come. Its time
+ *   is that fire time, compared with n8n's clock.
+ *
+ * State (JSON in the node's static data) is a window floor and the recent emissions:
+ * - `floor`: candidates whose time is below it are done with;
+ * - `seen`: short hashes of what was emitted (or taken as baseline) at or above the
+ *   floor, so overlapping polls never emit twice. A due emission is keyed by id and
+ *   scheduled time, so a rescheduled callback falls due again at its new time.
+ * The floor trails the newest time by LATE_TOLERANCE_MS, so items that show up late
+ * or come with a skewed clock are still caught. `seen` is capped, which keeps the
+ * state under 64 KiB whatever the account size.
+ */
+
+export type PollEvent = 'new' | 'due';
+
+export interface PollCandidate {
+	/** The provider's id. */
+	key: string;
+	createdAtMs: number | null;
+	scheduledAtMs: number | null;
+	/** Whether it may still fall due: not cancelled, dismissed, completed or deleted. */
+	pending: boolean;
+	/** The output item; built only for what is emitted. */
+	toItem(): IDataObject;
+}
+
+export interface PollQuery {
+	event: PollEvent;
+	/** Only candidates whose time is at or after this matter; null: all. */
+	fromMs: number | null;
+	/** n8n's clock now: for 'due', later fire times do not matter yet. */
+	toMs: number;
+	/** 'due' only: the scheduled time minus this is the fire time. */
+	leadMs: number;
+}
+
+/** Lists candidates, page by page. Adapters may list more than the query asks. */
+export type PollSource = (query: PollQuery) => AsyncIterable<PollCandidate[]>;
+
+export interface PollOptions {
+	event: PollEvent;
+	minutesBefore: number;
+	includeExisting: boolean;
+	/** Anything that changes what matches (the filters): a change starts a new baseline. */
+	filterKey: string;
+}
+
+export interface PollState {
+	v: 1;
+	filterKey: string;
+	/** Epoch ms; null while nothing is done with. */
+	floor: number | null;
+	/** Epoch minute → the emissions of that minute, as base64 of 5-byte hashes. */
+	seen: Record<string, string>;
+}
+
+/** How late (or how skewed) an item may be and still be caught. */
+export const LATE_TOLERANCE_MS = 10 * 60_000;
+/** At most this many recent emissions are remembered: about 40 KiB of state. */
+export const MAX_SEEN = 6_000;
+const HASH_BYTES = 5;
+const DEFAULT_BUDGET_MS = 5 * 60_000;
+
+/** Clocks, replaced by tests: `now` is the time of the poll, `elapsed` measures the budget. */
+export const pollSettings = {
+	now: (): number => Date.now(),
+	elapsed: (): number => Date.now(),
+};
+
+export async function pollCallbacks(
+	this: IPollFunctions,
+	source: PollSource,
+	options: PollOptions,
+): Promise<INodeExecutionData[][] | null> {
+	const now = pollSettings.now();
+	const leadMs = Math.max(0, options.minutesBefore) * 60_000;
+
+	if (this.getMode() === 'manual') {
+		const latest = await latestMatch(source, options.event, now, leadMs);
+		if (!latest) {
+			throw new NodeOperationError(
+				this.getNode(),
+				options.event === 'new'
+					? 'No callback matches the filters yet'
+					: 'No callback matching the filters is due yet',
+				{
+					description:
+						'Create or schedule a callback in the provider, then fetch the test event again.',
+				},
+			);
+		}
+		return [this.helpers.returnJsonArray([latest.toItem()])];
+	}
+
+	const staticData = this.getWorkflowStaticData('node');
+	// getPollBudgetMs is recent in n8n: older versions get the default.
+	const budgetMs =
+		typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_BUDGET_MS;
+	const outcome = await decide(
+		source,
+		readState(staticData.callbacks, options.filterKey),
+		options,
+		now,
+		budgetMs,
+	);
+	// Reassigned as a whole, so n8n notices the change and saves it.
+	staticData.callbacks = outcome.state as unknown as IDataObject;
+	if (outcome.items.length === 0) return null;
+	return [this.helpers.returnJsonArray(outcome.items)];
+}
+
+/**
+ * The engine's core, free of n8n: from the previous state and what the source
+ * lists now, the items to emit and the state to keep.
+ */
+export async function decide(
+	source: PollSource,
+	previous: PollState | undefined,
+	options: PollOptions,
+	now: number,
+	budgetMs: number,
+): Promise<{ items: IDataObject[]; state: PollState }> {
+	const leadMs = Math.max(0, options.minutesBefore) * 60_000;
+	const firstRun = previous === undefined;
+	const baselineOnly = firstRun && !options.includeExisting;
+	const floor = firstRun ? firstFloor(options, now) : previous.floor;
+	const seen = firstRun ? new Map<string, number>() : readSeen(previous.seen);
+	const timeOf = (candidate: PollCandidate) => eventTime(candidate, options.event, leadMs);
+
+	const chosen: Array<{ candidate: PollCandidate; time: number }> = [];
+	let newest = -Infinity;
+	let complete = true;
+	const deadline = pollSettings.elapsed() + budgetMs;
+	for await (const page of source({ event: options.event, fromMs: floor, toMs: now, leadMs })) {
+		for (const candidate of page) {
+			const time = timeOf(candidate);
+			if (time === null) continue;
+			if (options.event === 'new') newest = Math.max(newest, time);
+			if (options.event === 'due' && (!candidate.pending || time > now)) continue;
+			if ((floor !== null && time < floor) || seen.has(emissionKey(candidate, options.event)))
+				continue;
+			chosen.push({ candidate, time });
+			// Listed twice in one poll (a page boundary moved): emitted once.
+			seen.set(emissionKey(candidate, options.event), toMinute(time));
+		}
+		// Out of time: what was listed is emitted, the rest comes with the next poll.
+		if (pollSettings.elapsed() > deadline) {
+			complete = false;
+			break;
+		}
+	}
+
+	// 'due' runs on n8n's clock. 'new' runs on the provider's, but a createdAt far in the
+	// future (a wrong clock, bad data) must not lift the floor above real new callbacks.
+	newest = options.event === 'due' ? now : Math.min(newest, now + LATE_TOLERANCE_MS);
+	let nextFloor = floor;
+	// The floor only rises after a complete listing: an unfinished one may have left
+	// older candidates unlisted.
+	if (
+		complete &&
+		Number.isFinite(newest) &&
+		(floor === null || newest - LATE_TOLERANCE_MS > floor)
+	) {
+		nextFloor = newest - LATE_TOLERANCE_MS;
+	}
+	const state = boundState({
+		v: 1,
+		filterKey: options.filterKey,
+		floor: nextFloor,
+		seen: writeSeen(seen, nextFloor),
+	});
+	if (baselineOnly) return { items: [], state };
+	chosen.sort((a, b) => a.time - b.time);
+	return { items: chosen.map(({ candidate }) => candidate.toItem()), state };
+}
+
+/** The floor of a first run. Without "include existing", nothing older is emitted. */
+function firstFloor(options: PollOptions, now: number): number | null {
+	if (options.includeExisting) return null;
+	// 'new' learns the newest createdAt from the provider, on its own clock.
+	return options.event === 'due' ? now - LATE_TOLERANCE_MS : null;
+}
+
+function eventTime(candidate: PollCandidate, event: PollEvent, leadMs: number): number | null {
+	if (event === 'new') return candidate.createdAtMs;
+	return candidate.scheduledAtMs === null ? null : candidate.scheduledAtMs - leadMs;
+}
+
+/** A short hash per emission; 40 bits make a false match negligible at this size. */
+function emissionKey(candidate: PollCandidate, event: PollEvent): string {
+	const identity = event === 'new' ? candidate.key : `${candidate.key}@${candidate.scheduledAtMs}`;
+	return createHash('sha1')
+		.update(identity)
+		.digest('hex')
+		.slice(0, HASH_BYTES * 2);
+}
+
+function toMinute(ms: number): number {
+	return Math.floor(ms / 60_000);
+}
+
+function readSeen(stored: Record<string, string>): Map<string, number> {
+	const seen = new Map<string, number>();
+	for (const [minute, packed] of Object.entries(stored)) {
+		const hex = Buffer.from(packed, 'base64').toString('hex');
+		for (let i = 0; i + HASH_BYTES * 2 <= hex.length; i += HASH_BYTES * 2)
+			seen.set(hex.slice(i, i + HASH_BYTES * 2), Number(minute));
+	}
+	return seen;
+}
+
+/** Groups the hashes by minute, dropping those below the floor (they can no longer match). */
+function writeSeen(seen: Map<string, number>, floor: number | null): Record<string, string> {
+	const byMinute = new Map<number, string[]>();
+	for (const [hash, minute] of seen) {
+		if (floor !== null && minute < toMinute(floor)) continue;
+		byMinute.set(minute, [...(byMinute.get(minute) ?? []), hash]);
+	}
+	const stored: Record<string, string> = {};
+	for (const [minute, hashes] of byMinute)
+		stored[minute] = Buffer.from(hashes.join(''), 'hex').toString('base64');
+	return stored;
+}
+
+/**
+ * Past the cap, forgets the oldest minutes and lifts the floor above them, so nothing
+ * forgotten is emitted again (late items below the new floor are then no longer caught).
+ */
+function boundState(state: PollState): PollState {
+	const minutes = Object.keys(state.seen)
+		.map(Number)
+		.sort((a, b) => b - a);
+	let kept = 0;
+	const seen: Record<string, string> = {};
+	let floor = state.floor;
+	for (const minute of minutes) {
+		const count = (Buffer.from(state.seen[minute], 'base64').length / HASH_BYTES) | 0;
+		if (kept + count > MAX_SEEN) {
+			floor = Math.max(floor ?? -Infinity, (minute + 1) * 60_000);
+			break;
+		}
+		seen[minute] = state.seen[minute];
+		kept += count;
+	}
+	return { ...state, floor, seen };
+}
+
+function readState(value: unknown, filterKey: string): PollState | undefined {
+	const state = value as PollState | undefined;
+	if (!state || state.v !== 1 || state.filterKey !== filterKey || typeof state.seen !== 'object')
+		return undefined;
+	return state;
+}
+
+/** For "Fetch Test Event": the most recent match, without touching any state. */
+async function latestMatch(source: PollSource, event: PollEvent, now: number, leadMs: number) {
+	let latest: { time: number; candidate: PollCandidate } | undefined;
+	for await (const page of source({ event, fromMs: null, toMs: now, leadMs })) {
+		for (const candidate of page) {
+			const time = eventTime(candidate, event, leadMs);
+			if (time === null || (event === 'due' && (!candidate.pending || time > now))) continue;
+			if (!latest || time > latest.time) latest = { time, candidate };
+		}
+	}
+	return latest?.candidate;
+}
