@@ -1,26 +1,26 @@
 /**
- * Convoso Trigger against the sandbox with a controlled clock: hundreds of polls
- * with random creates, reschedules, dismissals, completions and deletions between
- * them, clock skew, late-appearing callbacks and a burst larger than a page.
- * Every new callback must be emitted once, every due (callback, time) once, and
- * nothing cancelled, completed or deleted may be emitted as due.
+ * Convoso Trigger against the sandbox with a controlled clock: 200 polls with random
+ * creates, reschedules, dismissals, completions and deletions between them, clock
+ * skew, late-appearing callbacks and a burst larger than a page. Every new callback
+ * must be emitted once, every due (callback, time) once, and nothing dismissed,
+ * completed or deleted may be emitted as due.
  */
 import { DateTime } from 'luxon';
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { ConvosoApi } from '../../credentials/ConvosoApi.credentials';
 import { ConvosoTrigger } from '../../nodes/Convoso/ConvosoTrigger.node';
-import { LATE_TOLERANCE_MS, pollSettings } from '../../nodes/shared/poll';
+import { pollSettings } from '../../nodes/shared/poll';
 import { pollRunner } from '../helpers/run-node';
 import type { PollRunner } from '../helpers/run-node';
 import type { ConvosoCallbackRecord } from '../sandbox/convoso';
 import { Random } from '../sandbox/random';
 import { startSandbox } from '../sandbox/server';
 import type { Sandbox } from '../sandbox/server';
+import { ChurnChecker, pairOf } from './churn-checker';
 
 const ZONE = 'America/New_York';
 const MINUTE = 60_000;
-const STATE_LIMIT = 64 * 1024;
 
 let sandbox: Sandbox;
 let clock = Date.parse('2026-06-01T12:00:00Z'); // n8n's clock
@@ -40,15 +40,15 @@ afterAll(async () => {
 const local = (ms: number) =>
 	DateTime.fromMillis(ms, { zone: ZONE }).toFormat('yyyy-MM-dd HH:mm:ss');
 const instants = new Map<string, number>();
-const instant = (text: string) => {
+/** Convoso's account-local time as an instant (cached: the model reads it often). */
+function instant(text: string): number {
 	let ms = instants.get(text);
-	if (ms === undefined)
-		instants.set(
-			text,
-			(ms = DateTime.fromFormat(text, 'yyyy-MM-dd HH:mm:ss', { zone: ZONE }).toMillis()),
-		);
+	if (ms === undefined) {
+		ms = DateTime.fromFormat(text, 'yyyy-MM-dd HH:mm:ss', { zone: ZONE }).toMillis();
+		instants.set(text, ms);
+	}
 	return ms;
-};
+}
 const isPending = (callback: ConvosoCallbackRecord) =>
 	callback.stage === 'PENDING' || callback.stage === 'PAST_DUE';
 
@@ -66,8 +66,12 @@ function trigger(parameters: IDataObject): PollRunner {
 	});
 }
 
-function emitted(result: INodeExecutionData[][] | null): IDataObject[] {
-	return result === null ? [] : result[0].map((item) => item.json);
+function world() {
+	return sandbox.convoso.callbacks().map((callback) => ({
+		id: String(callback.id),
+		scheduledAtMs: instant(callback.callback_time),
+		pending: isPending(callback),
+	}));
 }
 
 describe('Convoso Trigger under churn', () => {
@@ -83,79 +87,23 @@ describe('Convoso Trigger under churn', () => {
 			});
 
 		// Before activation: upcoming ones, some already due, some long past.
-		for (let i = 0; i < 30; i++)
+		for (let i = 0; i < 30; i++) {
 			add(clock + random.int(-120, 120) * MINUTE, clock - random.int(0, 600) * MINUTE);
-		const activatedAt = clock;
+		}
+		const checker = new ChurnChecker(
+			world,
+			trigger({ event: 'new' }),
+			[
+				{ runner: trigger({ event: 'due' }), leadMs: 0 },
+				{ runner: trigger({ event: 'due', minutesBefore: 15 }), leadMs: 15 * MINUTE },
+			],
+			clock,
+		);
+		await checker.activate();
 
-		const newTrigger = trigger({ event: 'new' });
-		const dueTrigger = trigger({ event: 'due' });
-		const earlyTrigger = trigger({ event: 'due', minutesBefore: 15 });
-		const pair = (callback: ConvosoCallbackRecord) =>
-			`${callback.id}@${instant(callback.callback_time)}`;
-		// What is already due at activation is the baseline: never emitted.
-		const baseline = (leadMs: number) =>
-			new Set(
-				sandbox.convoso
-					.callbacks()
-					.filter((c) => instant(c.callback_time) - leadMs <= activatedAt)
-					.map(pair),
-			);
-		const due = [
-			{
-				runner: dueTrigger,
-				leadMs: 0,
-				baseline: baseline(0),
-				expected: new Set<string>(),
-				seen: [] as string[],
-			},
-			{
-				runner: earlyTrigger,
-				leadMs: 15 * MINUTE,
-				baseline: baseline(15 * MINUTE),
-				expected: new Set<string>(),
-				seen: [] as string[],
-			},
-		];
-		const createdAfterActivation = new Set<number>();
-		const newSeen: number[] = [];
-		// (id, time) pairs that were dismissed, completed or deleted
-		const neverDue = new Set<string>();
-		const burst: number[] = [];
-
-		// The first poll only sets a baseline.
-		expect(await newTrigger.poll()).toBeNull();
-		for (const { runner } of due) expect(await runner.poll()).toBeNull();
-
-		const expectedNew = new Set<number>();
-		let previousPoll = activatedAt;
-		const pollAll = async () => {
-			// New: what was created after activation and can be seen now (a callback created and
-			// deleted between two polls never existed for anyone).
-			for (const id of createdAfterActivation)
-				if (sandbox.convoso.getCallback(id)) expectedNew.add(id);
-			// What must be due now, from the sandbox's state (independent of the engine): pending,
-			// its time has come, and it did not show up more than the documented tolerance late.
-			for (const d of due) {
-				for (const callback of sandbox.convoso.callbacks()) {
-					const fire = instant(callback.callback_time) - d.leadMs;
-					const inTime = fire >= previousPoll - LATE_TOLERANCE_MS;
-					if (isPending(callback) && fire <= clock && inTime && !d.baseline.has(pair(callback)))
-						d.expected.add(pair(callback));
-				}
-			}
-			for (const json of emitted(await newTrigger.poll())) newSeen.push(json.id as number);
-			for (const d of due) {
-				for (const json of emitted(await d.runner.poll())) {
-					expect(json.status === 'scheduled' || json.status === 'past_due').toBe(true);
-					d.seen.push(`${json.id}@${Date.parse(json.scheduledAt as string)}`);
-				}
-			}
-			for (const runner of [newTrigger, ...due.map((d) => d.runner)]) {
-				expect(JSON.stringify(runner.staticData()).length).toBeLessThan(STATE_LIMIT);
-			}
-			previousPoll = clock;
-		};
-
+		const createdAfterActivation = new Set<string>();
+		const ended = new Set<string>(); // (id, time) pairs dismissed, completed or deleted
+		let burst: number[] = [];
 		for (let step = 0; step < 200; step++) {
 			clock += MINUTE + random.int(-5, 5) * 1000;
 			if (step % 20 === 0) skew = random.int(-3, 3) * MINUTE;
@@ -166,72 +114,65 @@ describe('Convoso Trigger under churn', () => {
 					clock + random.int(-5, 40) * MINUTE,
 					clock + skew - random.int(0, 180) * 1000,
 				);
-				createdAfterActivation.add(created.id);
+				createdAfterActivation.add(String(created.id));
 			}
 			const pending = sandbox.convoso.callbacks().filter(isPending);
 			const pickPending = () => pending.splice(random.int(0, pending.length - 1), 1)[0];
 			for (let i = random.int(0, 2); i > 0 && pending.length > 0; i--) {
-				sandbox.convoso.changeCallback(pickPending().id, {
+				const moved = pickPending();
+				sandbox.convoso.changeCallback(moved.id, {
 					callback_time: local(clock + random.int(-5, 40) * MINUTE),
 					stage: 'PENDING',
 				});
 			}
-			const end = (callback: ConvosoCallbackRecord | undefined, change: () => void) => {
-				if (!callback) return;
-				neverDue.add(pair(callback));
-				change();
-			};
-			if (random.int(0, 2) === 0 && pending.length > 0) {
+			const end = (change: (callback: ConvosoCallbackRecord) => void) => {
+				if (pending.length === 0) return;
 				const callback = pickPending();
-				end(callback, () =>
-					sandbox.convoso.changeCallback(callback.id, { stage: 'DISMISSED', status: 'DISMISSED' }),
+				ended.add(
+					pairOf({ id: String(callback.id), scheduledAtMs: instant(callback.callback_time) }),
+				);
+				change(callback);
+			};
+			if (random.int(0, 2) === 0) {
+				end((c) =>
+					sandbox.convoso.changeCallback(c.id, { stage: 'DISMISSED', status: 'DISMISSED' }),
 				);
 			}
-			if (random.int(0, 3) === 0 && pending.length > 0) {
-				const callback = pickPending();
-				end(callback, () => sandbox.convoso.changeCallback(callback.id, { stage: 'COMPLETED' }));
-			}
-			if (random.int(0, 3) === 0 && pending.length > 0) {
-				const callback = pickPending();
-				end(callback, () => sandbox.convoso.removeCallback(callback.id));
-			}
+			if (random.int(0, 3) === 0)
+				end((c) => sandbox.convoso.changeCallback(c.id, { stage: 'COMPLETED' }));
+			if (random.int(0, 3) === 0) end((c) => sandbox.convoso.removeCallback(c.id));
 			// Convoso moves callbacks whose time has passed to Past Due: still pending.
 			for (const callback of pending) {
 				if (instant(callback.callback_time) < clock - 2 * MINUTE && random.int(0, 1) === 0) {
 					sandbox.convoso.changeCallback(callback.id, { stage: 'PAST_DUE' });
 				}
 			}
-			// Once: more new callbacks between two polls than one page (5,000) holds.
+			// Once: more new callbacks between two polls than one page (5,000) holds,
+			// deleted again two polls later to keep the rest of the run light.
 			if (step === 100) {
-				for (let i = 0; i < 5_200; i++) burst.push(add(clock + 3 * 24 * 60 * MINUTE).id);
-				for (const id of burst) createdAfterActivation.add(id);
+				burst = Array.from({ length: 5_200 }, () => add(clock + 3 * 24 * 60 * MINUTE).id);
+				for (const id of burst) createdAfterActivation.add(String(id));
 			}
-			// Two polls later they are deleted in bulk (keeps the rest of the run light).
 			if (step === 102) for (const id of burst) sandbox.convoso.removeCallback(id);
-			await pollAll();
+
+			await checker.pollAll(clock, createdAfterActivation);
 		}
 
-		// New: every callback created after activation, once; none from before.
-		expect(newSeen.length).toBe(new Set(newSeen).size);
-		expect(new Set(newSeen)).toEqual(expectedNew);
-		expect(expectedNew.size).toBeGreaterThan(5_400);
-
-		for (const d of due) {
-			// Due: exactly the (callback, time) pairs that were pending when their time came, once each.
-			expect(d.seen.length).toBe(new Set(d.seen).size);
-			expect(new Set(d.seen)).toEqual(d.expected);
-			expect(d.expected.size).toBeGreaterThan(100);
-		}
+		checker.expectExactlyOnce();
+		expect(checker.expectedNew.size).toBeGreaterThan(5_400);
+		const [onTime, early] = checker.due;
+		expect(onTime.expected.size).toBeGreaterThan(100);
+		expect(early.expected.size).toBeGreaterThan(100);
 		// Rescheduled callbacks fell due again at their new time.
-		const dueIds = due[0].seen.map((pair) => pair.split('@')[0]);
+		const dueIds = onTime.emitted.map((pair) => pair.split('@')[0]);
 		expect(dueIds.length).toBeGreaterThan(new Set(dueIds).size);
-		// Callbacks dismissed, completed or deleted before their time never fell due.
-		const endedBeforeDue = [...neverDue].filter((pair) => {
+		// Callbacks that ended before their time came never fell due.
+		const endedBeforeDue = [...ended].filter((pair) => {
 			const time = Number(pair.split('@')[1]);
-			return time > activatedAt && time <= clock && !due[0].expected.has(pair);
+			return time <= clock && !onTime.expected.has(pair);
 		});
 		expect(endedBeforeDue.length).toBeGreaterThan(10);
-		for (const pair of endedBeforeDue) expect(due[0].seen).not.toContain(pair);
+		for (const pair of endedBeforeDue) expect(onTime.emitted).not.toContain(pair);
 	}, 120_000);
 
 	it('"Fetch Test Event" returns the latest callback without touching the state', async () => {
@@ -247,6 +188,7 @@ describe('Convoso Trigger under churn', () => {
 		expect(item.json.id).toBe(latest.id);
 		expect(JSON.stringify(runner.staticData())).toBe(before);
 		// The real poll still emits it.
-		expect(emitted(await runner.poll()).map((json) => json.id)).toEqual([latest.id]);
+		const next = await runner.poll();
+		expect(next?.[0].map((entry) => entry.json.id)).toEqual([latest.id]);
 	}, 30_000);
 });

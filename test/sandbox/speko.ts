@@ -88,6 +88,10 @@ export interface SpekoSandbox {
 	): SpekoScheduledCallback;
 	/** Completes every pending dispatch now, due or not; answers the completed callbacks. */
 	settle(): SpekoScheduledCallback[];
+	/** Changes fields in place, as Speko itself might (e.g. a new scheduled_at); updated_at moves on. */
+	changeCallback(id: string, patch: Partial<SpekoScheduledCallback>): SpekoScheduledCallback;
+	/** Removes a callback, as if Speko's retention deleted it. */
+	removeCallback(id: string): boolean;
 }
 
 /** Seeded callbacks of this organization answer 404 to the sandbox key. */
@@ -260,6 +264,18 @@ export class SpekoModule implements ProviderModule, SpekoSandbox {
 		this.pendingDispatches.delete(id);
 		this.transition(callback, status, this.now(), details);
 		return copy(callback);
+	}
+
+	changeCallback(id: string, patch: Partial<SpekoScheduledCallback>): SpekoScheduledCallback {
+		const callback = this.callbacksById.get(id);
+		if (!callback) throw new Error(`changeCallback: no callback ${id}`);
+		Object.assign(callback, stripUndefined(patch), { updated_at: isoUtc(this.now()) });
+		return copy(callback);
+	}
+
+	removeCallback(id: string): boolean {
+		this.pendingDispatches.delete(id);
+		return this.callbacksById.delete(id);
 	}
 
 	settle(): SpekoScheduledCallback[] {
