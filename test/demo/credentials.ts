@@ -1,28 +1,34 @@
 /**
  * Credentials the demo launcher imports into its n8n (`n8n import:credentials`
- * takes an array; a plain-object `data` is encrypted on import). They point
- * at the provider sandbox the launcher starts in-process.
+ * takes an array; a plain-object `data` is encrypted on import). They point at
+ * the provider sandbox the launcher starts in-process.
  */
 
-/** The token the sandbox's Convoso accepts (its default). */
+/** The secrets the sandbox accepts (its defaults): fake, for the sandbox only. */
 export const SANDBOX_CONVOSO_TOKEN = 'sandbox-convoso-token';
+export const SANDBOX_SPEKO_KEY = 'sk_test_sandbox_speko';
 
-/** Id and name the demo workflows reference in their nodes' `credentials`. */
+/** Ids and names the demo workflows reference in their nodes' `credentials`. */
 export const CONVOSO_DEMO_CREDENTIAL = {
 	id: 'convosoSandbox01',
 	name: 'Convoso (sandbox)',
 } as const;
+export const SPEKO_DEMO_CREDENTIAL = { id: 'spekoSandbox0001', name: 'Speko (sandbox)' } as const;
 
 /** Convoso's base URL in the sandbox started at `sandboxUrl`. */
 export function convosoSandboxBaseUrl(sandboxUrl: string): string {
 	return `${sandboxUrl.replace(/\/+$/, '')}/convoso/v1`;
 }
 
+/** Speko's base URL in the sandbox started at `sandboxUrl`. */
+export function spekoSandboxBaseUrl(sandboxUrl: string): string {
+	return `${sandboxUrl.replace(/\/+$/, '')}/speko`;
+}
+
 export function demoCredentials(sandboxUrl: string): object[] {
 	return [
 		{
-			id: CONVOSO_DEMO_CREDENTIAL.id,
-			name: CONVOSO_DEMO_CREDENTIAL.name,
+			...CONVOSO_DEMO_CREDENTIAL,
 			type: 'convosoApi',
 			data: {
 				apiToken: SANDBOX_CONVOSO_TOKEN,
@@ -30,6 +36,11 @@ export function demoCredentials(sandboxUrl: string): object[] {
 				accountTimezone: 'America/New_York',
 				countryCallingCode: '1',
 			},
+		},
+		{
+			...SPEKO_DEMO_CREDENTIAL,
+			type: 'spekoApi',
+			data: { apiKey: SANDBOX_SPEKO_KEY, baseUrl: spekoSandboxBaseUrl(sandboxUrl) },
 		},
 	];
 }

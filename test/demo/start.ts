@@ -30,6 +30,8 @@ import {
 	SANDBOX_CONVOSO_TOKEN,
 	convosoSandboxBaseUrl,
 	demoCredentials,
+	SANDBOX_SPEKO_KEY,
+	spekoSandboxBaseUrl,
 } from './credentials';
 import { demoWorkflows } from './workflows';
 
@@ -166,9 +168,12 @@ async function main(): Promise<void> {
 	const sandbox = await startSandbox({
 		port: sandboxPort,
 		convoso: { callbacks: options.callbacks, token: SANDBOX_CONVOSO_TOKEN },
+		speko: { key: SANDBOX_SPEKO_KEY },
 	});
 	running.closeSandbox = async () => await sandbox.close();
-	step(`Provider sandbox on ${sandbox.url} (${options.callbacks} Convoso callbacks).`);
+	step(
+		`Provider sandbox on ${sandbox.url} (${options.callbacks} Convoso callbacks, Speko callbacks).`,
+	);
 
 	started = Date.now();
 	const demoDir = path.join(install.dir, 'demo');
@@ -218,10 +223,7 @@ async function main(): Promise<void> {
 			type: 'convosoApi',
 		})
 		.catch((error: Error) => ({ status: 'Error', message: error.message }));
-	const credentialLine =
-		check.status === 'OK'
-			? 'OK'
-			: `${check.status}: ${check.message} (the Convoso node or credential may be work in progress)`;
+	const credentialLine = check.status === 'OK' ? 'OK' : `${check.status}: ${check.message}`;
 
 	const line = '='.repeat(72);
 	console.log(
@@ -236,6 +238,7 @@ async function main(): Promise<void> {
 			'',
 			`  Sandbox:   ${sandbox.url}`,
 			`  Convoso:   ${convosoSandboxBaseUrl(sandbox.url)} (token ${SANDBOX_CONVOSO_TOKEN})`,
+			`  Speko:     ${spekoSandboxBaseUrl(sandbox.url)} (key ${SANDBOX_SPEKO_KEY})`,
 			`  Credential "${CONVOSO_DEMO_CREDENTIAL.name}" test: ${credentialLine}`,
 			`  Workflows: ${workflows.map((w) => (w as { name?: string }).name).join(', ')}`,
 			`  n8n log:   ${logFile}`,

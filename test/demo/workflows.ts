@@ -1,13 +1,11 @@
 /**
- * Example workflows the demo launcher imports into its n8n
- * (`n8n import:workflow` takes an array; each workflow needs an `id`, at most
- * 21 characters). Node types of this package are `n8n-nodes-callbacks.<node>`.
- *
- * Placeholder structure: more Convoso workflows are to be added here.
+ * Example workflows the demo launcher imports into its n8n (`n8n import:workflow`
+ * takes an array; each workflow needs an `id` of at most 21 characters). Node types
+ * of this package are `n8n-nodes-callbacks.<node>`.
  */
-import { CONVOSO_DEMO_CREDENTIAL } from './credentials';
+import { CONVOSO_DEMO_CREDENTIAL, SPEKO_DEMO_CREDENTIAL } from './credentials';
 
-export const PACKAGE_NAME = 'n8n-nodes-callbacks';
+const PACKAGE_NAME = 'n8n-nodes-callbacks';
 
 type Position = [number, number];
 
@@ -19,18 +17,33 @@ interface DemoNode {
 	position: Position;
 	parameters: Record<string, unknown>;
 	credentials?: Record<string, { id: string; name: string }>;
+	executeOnce?: boolean;
 }
 
-function manualTrigger(id: string, position: Position = [0, 0]): DemoNode {
-	return {
-		id,
-		name: 'When clicking ‘Execute workflow’',
-		type: 'n8n-nodes-base.manualTrigger',
-		typeVersion: 1,
-		position,
-		parameters: {},
-	};
+const convoso = { convosoApi: { ...CONVOSO_DEMO_CREDENTIAL } };
+const speko = { spekoApi: { ...SPEKO_DEMO_CREDENTIAL } };
+
+function node(
+	id: string,
+	name: string,
+	type: string,
+	position: Position,
+	parameters: Record<string, unknown>,
+	extra: Partial<DemoNode> = {},
+): DemoNode {
+	return { id, name, type, typeVersion: 1, position, parameters, ...extra };
 }
+
+const manualTrigger = (id: string) =>
+	node(id, 'When clicking ‘Execute workflow’', 'n8n-nodes-base.manualTrigger', [0, 0], {});
+
+/** A sticky note on the canvas (not connected). */
+const note = (id: string, content: string, position: Position) =>
+	node(id, `Note ${id.slice(-4)}`, 'n8n-nodes-base.stickyNote', position, {
+		content,
+		width: 460,
+		height: 200,
+	});
 
 /** Connects the nodes one after the other on their first main output. */
 function chain(nodes: DemoNode[]): Record<string, unknown> {
@@ -39,18 +52,6 @@ function chain(nodes: DemoNode[]): Record<string, unknown> {
 		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
 	}
 	return connections;
-}
-
-/** A sticky note on the canvas (not connected). */
-function note(id: string, content: string, position: Position): DemoNode {
-	return {
-		id,
-		name: `Note ${id.slice(-4)}`,
-		type: 'n8n-nodes-base.stickyNote',
-		typeVersion: 1,
-		position,
-		parameters: { content, width: 420, height: 160 },
-	};
 }
 
 function workflow(id: string, name: string, nodes: DemoNode[], notes: DemoNode[] = []) {
@@ -65,41 +66,163 @@ function workflow(id: string, name: string, nodes: DemoNode[], notes: DemoNode[]
 	};
 }
 
-const convosoCredentials = {
-	convosoApi: { id: CONVOSO_DEMO_CREDENTIAL.id, name: CONVOSO_DEMO_CREDENTIAL.name },
-};
-
 export function demoWorkflows(sandboxUrl: string): object[] {
-	const sandboxNote = (id: string, position: Position) =>
+	const sandboxNote = (id: string, text: string) =>
 		note(
 			id,
-			`## Provider sandbox\nThe Convoso credential points at the sandbox on ${sandboxUrl} (seeded, fake data).`,
-			position,
+			`## Provider sandbox\n${text}\n\nThe credentials point at the sandbox on ${sandboxUrl} (seeded, fake data).`,
+			[0, -260],
 		);
 	return [
 		workflow(
 			'convosoDemo00001',
-			'Convoso callbacks demo',
+			'Convoso: search callbacks',
 			[
 				manualTrigger('c0000000-0000-4000-8000-000000000001'),
-				{
-					id: 'c0000000-0000-4000-8000-000000000002',
-					name: 'Search callbacks',
-					type: `${PACKAGE_NAME}.convoso`,
-					typeVersion: 1,
-					position: [240, 0],
-					parameters: {
+				node(
+					'c0000000-0000-4000-8000-000000000002',
+					'Search callbacks',
+					`${PACKAGE_NAME}.convoso`,
+					[240, 0],
+					{
 						resource: 'callback',
 						operation: 'search',
 						returnAll: false,
 						limit: 20,
-						filters: {},
+						filters: { stage: 'PENDING' },
 						simplify: true,
 					},
-					credentials: convosoCredentials,
-				},
+					{ credentials: convoso },
+				),
 			],
-			[sandboxNote('c0000000-0000-4000-8000-0000000000f1', [0, -220])],
+			[
+				sandboxNote(
+					'c0000000-0000-4000-8000-0000000000f1',
+					'Pending callbacks, normalized: status, time in UTC, E.164 phone.',
+				),
+			],
+		),
+		workflow(
+			'convosoDemo00002',
+			'Convoso: schedule, then reschedule a callback',
+			[
+				manualTrigger('c0000000-0000-4000-8000-000000000011'),
+				node(
+					'c0000000-0000-4000-8000-000000000012',
+					'Find lead',
+					`${PACKAGE_NAME}.convoso`,
+					[240, 0],
+					{
+						resource: 'lead',
+						operation: 'search',
+						limit: 1,
+						leadFilters: { leadId: '1001' },
+					},
+					{ credentials: convoso },
+				),
+				node(
+					'c0000000-0000-4000-8000-000000000013',
+					'Schedule callback',
+					`${PACKAGE_NAME}.convoso`,
+					[480, 0],
+					{
+						resource: 'callback',
+						operation: 'create',
+						leadId: '={{ $json.id }}',
+						recipient: 'system',
+						callbackTime:
+							"={{ $now.setZone('Asia/Kolkata').plus({ hours: 2 }).startOf('hour').toISO() }}",
+						timeZone: 'Asia/Kolkata',
+						comments: 'Customer asked for a call back',
+					},
+					{ credentials: convoso },
+				),
+				node(
+					'c0000000-0000-4000-8000-000000000014',
+					'Reschedule',
+					`${PACKAGE_NAME}.convoso`,
+					[720, 0],
+					{
+						resource: 'callback',
+						operation: 'update',
+						callbackId: '={{ $json.id }}',
+						updateFields: {
+							callbackTime: '2026-12-24T10:30',
+							timeZone: 'America/St_Johns',
+							comments: 'Moved to the 24th',
+						},
+					},
+					{ credentials: convoso },
+				),
+				node(
+					'c0000000-0000-4000-8000-000000000015',
+					'Read it back',
+					`${PACKAGE_NAME}.convoso`,
+					[960, 0],
+					{
+						resource: 'callback',
+						operation: 'get',
+						callbackId: '={{ $json.id }}',
+					},
+					{ credentials: convoso },
+				),
+			],
+			[
+				sandboxNote(
+					'c0000000-0000-4000-8000-0000000000f2',
+					'Create sends Convoso "YYYY-MM-DD hh:mm AM/PM" with the offset of that date (+5.30 for Kolkata, -3.30 for St. John\'s in winter).',
+				),
+			],
+		),
+		workflow(
+			'spekoDemo0000001',
+			'Speko: list scheduled callbacks',
+			[
+				manualTrigger('s0000000-0000-4000-8000-000000000001'),
+				node(
+					's0000000-0000-4000-8000-000000000002',
+					'List scheduled',
+					`${PACKAGE_NAME}.speko`,
+					[240, 0],
+					{
+						resource: 'callback',
+						operation: 'getMany',
+						status: 'scheduled',
+						limit: 50,
+					},
+					{ credentials: speko },
+				),
+			],
+			[
+				sandboxNote(
+					's0000000-0000-4000-8000-0000000000f1',
+					'Dispatch Now places a real call with a real account: here it only changes the sandbox.',
+				),
+			],
+		),
+		workflow(
+			'convosoDueDemo01',
+			'Convoso: 10 minutes before a callback is due',
+			[
+				node(
+					'c0000000-0000-4000-8000-000000000021',
+					'Callback due soon',
+					`${PACKAGE_NAME}.convosoTrigger`,
+					[0, 0],
+					{
+						pollTimes: { item: [{ mode: 'everyMinute' }] },
+						event: 'due',
+						minutesBefore: 10,
+					},
+					{ credentials: convoso },
+				),
+			],
+			[
+				sandboxNote(
+					'c0000000-0000-4000-8000-0000000000f3',
+					'Activate the workflow to poll every minute; "Fetch Test Event" shows the latest due callback.',
+				),
+			],
 		),
 	];
 }
