@@ -1,4 +1,9 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
 
 export class SpekoApi implements ICredentialType {
 	name = 'spekoApi';
@@ -25,7 +30,8 @@ export class SpekoApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://api.speko.dev',
-			description: 'Older accounts may use https://api.speko.ai; change it also to use a proxy or the provider sandbox',
+			description:
+				'Older accounts may use https://api.speko.ai; change it also to use a proxy or the provider sandbox',
 		},
 	];
 

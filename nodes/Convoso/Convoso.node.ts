@@ -1,5 +1,10 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { router } from './actions/router';
 import * as createCallback from './actions/callback/create.operation';
@@ -19,7 +24,8 @@ export class Convoso implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Search, schedule, reschedule, dismiss and delete Convoso callbacks, and find leads',
+		description:
+			'Search, schedule, reschedule, dismiss and delete Convoso callbacks, and find leads',
 		defaults: { name: 'Convoso' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -50,19 +56,30 @@ export class Convoso implements INodeType {
 						action: 'Schedule a callback',
 						description: 'Schedule a callback for a lead at a time in a given time zone',
 					},
-					{ name: 'Delete', value: 'delete', action: 'Delete a callback', description: 'Delete a callback permanently' },
+					{
+						name: 'Delete',
+						value: 'delete',
+						action: 'Delete a callback',
+						description: 'Delete a callback permanently',
+					},
 					{
 						name: 'Dismiss',
 						value: 'dismiss',
 						action: 'Dismiss a callback',
 						description: 'Mark a callback as dismissed so it is not dialed (it stays on record)',
 					},
-					{ name: 'Get', value: 'get', action: 'Get a callback', description: 'Get one callback by its ID' },
+					{
+						name: 'Get',
+						value: 'get',
+						action: 'Get a callback',
+						description: 'Get one callback by its ID',
+					},
 					{
 						name: 'Search',
 						value: 'search',
 						action: 'Search callbacks',
-						description: 'Get many callbacks, filtered by date, campaign, lead, list, user, stage and more',
+						description:
+							'Get many callbacks, filtered by date, campaign, lead, list, user, stage and more',
 					},
 					{
 						name: 'Update',
@@ -84,7 +101,8 @@ export class Convoso implements INodeType {
 						name: 'Search',
 						value: 'search',
 						action: 'Search leads',
-						description: 'Find leads by phone number, name, email, list and more (to get the lead ID a callback needs)',
+						description:
+							'Find leads by phone number, name, email, list and more (to get the lead ID a callback needs)',
 					},
 				],
 				default: 'search',

@@ -1,6 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { idOrNull, mapStatus, numberOrNull, stringOrNull, toE164, withoutEmpty } from '../shared/callback';
+import {
+	idOrNull,
+	mapStatus,
+	numberOrNull,
+	stringOrNull,
+	toE164,
+	withoutEmpty,
+} from '../shared/callback';
 import type { CallbackStatus, NormalizedCallback } from '../shared/callback';
 import { localTextToIsoUtc } from '../shared/time';
 
@@ -37,13 +44,19 @@ const RECORD_STATUS_TO_STATUS: Record<string, CallbackStatus> = {
 
 export function convosoStatus(record: IDataObject): CallbackStatus {
 	const stage = stringOrNull(record.stage);
-	const status = stage ? mapStatus(STAGE_TO_STATUS, stage) : mapStatus(RECORD_STATUS_TO_STATUS, record.status);
+	const status = stage
+		? mapStatus(STAGE_TO_STATUS, stage)
+		: mapStatus(RECORD_STATUS_TO_STATUS, record.status);
 	// A pending callback whose time has passed is shown by Convoso in the past-due class.
-	if (status === 'scheduled' && stringOrNull(record.class)?.toLowerCase() === 'past_due') return 'past_due';
+	if (status === 'scheduled' && stringOrNull(record.class)?.toLowerCase() === 'past_due')
+		return 'past_due';
 	return status;
 }
 
-export function normalizeConvosoCallback(record: IDataObject, account: ConvosoAccount): NormalizedCallback {
+export function normalizeConvosoCallback(
+	record: IDataObject,
+	account: ConvosoAccount,
+): NormalizedCallback {
 	return {
 		id: idOrNull(record.id) ?? '',
 		provider: 'convoso',
@@ -83,7 +96,10 @@ export function normalizeConvosoLead(record: IDataObject, account: ConvosoAccoun
 		provider: 'convoso',
 		firstName: stringOrNull(record.first_name),
 		lastName: stringOrNull(record.last_name),
-		phone: toE164(record.phone_number, stringOrNull(record.phone_code) ?? account.countryCallingCode),
+		phone: toE164(
+			record.phone_number,
+			stringOrNull(record.phone_code) ?? account.countryCallingCode,
+		),
 		email: stringOrNull(record.email),
 		status: stringOrNull(record.status),
 		listId: numberOrNull(record.list_id),

@@ -40,7 +40,11 @@ export async function* callbackPages(
 	maxItems: number,
 	itemIndex: number,
 ): AsyncGenerator<IDataObject[]> {
-	const fetchPage = async (window: Partial<DateWindow>, offset: number, limit: number): Promise<Page> => {
+	const fetchPage = async (
+		window: Partial<DateWindow>,
+		offset: number,
+		limit: number,
+	): Promise<Page> => {
 		const { body, acceptedError } = await convosoCall(
 			ctx,
 			'/callbacks/search',
@@ -49,11 +53,18 @@ export async function* callbackPages(
 		);
 		if (acceptedError) return { items: [], total: 0 };
 		const { results, total } = unwrapPage(body);
-		return { items: results, total: total ?? (results.length < limit ? offset + results.length : Infinity) };
+		return {
+			items: results,
+			total: total ?? (results.length < limit ? offset + results.length : Infinity),
+		};
 	};
 
 	/** Pages one filter set whose first page is already in hand. */
-	async function* pagesAfter(window: Partial<DateWindow>, first: Page, budget: number): AsyncGenerator<IDataObject[]> {
+	async function* pagesAfter(
+		window: Partial<DateWindow>,
+		first: Page,
+		budget: number,
+	): AsyncGenerator<IDataObject[]> {
 		let pending: Page | undefined = first;
 		yield* offsetPages(
 			async (offset, limit) => {
@@ -68,7 +79,10 @@ export async function* callbackPages(
 		);
 	}
 
-	const userWindow = { start: filters.start_date as string | undefined, end: filters.end_date as string | undefined };
+	const userWindow = {
+		start: filters.start_date as string | undefined,
+		end: filters.end_date as string | undefined,
+	};
 	const first = await fetchPage(userWindow, 0, Math.min(CALLBACK_PAGE_SIZE, maxItems));
 	if (first.total <= REACHABLE || maxItems <= REACHABLE) {
 		yield* pagesAfter(userWindow, first, maxItems);
@@ -78,7 +92,9 @@ export async function* callbackPages(
 	// Too many to page through: walk date windows.
 	let delivered = 0;
 	let covered = 0;
-	const stack: DateWindow[] = [{ start: userWindow.start ?? WIDEST_WINDOW.start, end: userWindow.end ?? WIDEST_WINDOW.end }];
+	const stack: DateWindow[] = [
+		{ start: userWindow.start ?? WIDEST_WINDOW.start, end: userWindow.end ?? WIDEST_WINDOW.end },
+	];
 	while (stack.length > 0 && delivered < maxItems) {
 		const window = stack.pop()!;
 		const page = await fetchPage(window, 0, CALLBACK_PAGE_SIZE);
@@ -90,7 +106,8 @@ export async function* callbackPages(
 					`Too many callbacks on ${window.start}: ${page.total} match, and Convoso can page through at most ${REACHABLE} per search`,
 					{
 						itemIndex,
-						description: 'Add a filter (campaign, list, user, stage or recipient) so that fewer callbacks match each day.',
+						description:
+							'Add a filter (campaign, list, user, stage or recipient) so that fewer callbacks match each day.',
 					},
 				);
 			}

@@ -19,13 +19,19 @@ export const convosoSpec: ProviderSpec = {
  */
 function detectConvosoError(response: ProviderResponse): ProviderErrorInfo | undefined {
 	const body = response.body;
-	const record = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as IDataObject) : undefined;
+	const record =
+		typeof body === 'object' && body !== null && !Array.isArray(body)
+			? (body as IDataObject)
+			: undefined;
 	if (record?.success === false) {
 		const rawCode = record.code;
-		const code = typeof rawCode === 'string' && /^\d+$/.test(rawCode) ? Number(rawCode) : (rawCode as number | string | undefined);
-		const providerText = [record.error, record.text, record.message].find((v) => typeof v === 'string' && v !== '') as
-			| string
-			| undefined;
+		const code =
+			typeof rawCode === 'string' && /^\d+$/.test(rawCode)
+				? Number(rawCode)
+				: (rawCode as number | string | undefined);
+		const providerText = [record.error, record.text, record.message].find(
+			(v) => typeof v === 'string' && v !== '',
+		) as string | undefined;
 		const known = typeof code === 'number' ? CONVOSO_ERROR_MESSAGES[code] : undefined;
 		const tokenProblem = /auth(entication)?[ _]token/i.test(providerText ?? '');
 		return {
@@ -40,7 +46,12 @@ function detectConvosoError(response: ProviderResponse): ProviderErrorInfo | und
 		};
 	}
 	if (response.statusCode === 401) {
-		return { httpCode: 401, code: 401, message: 'Convoso rejected the API token (HTTP 401)', description: 'Check the API token in the Convoso credential.' };
+		return {
+			httpCode: 401,
+			code: 401,
+			message: 'Convoso rejected the API token (HTTP 401)',
+			description: 'Check the API token in the Convoso credential.',
+		};
 	}
 	if (response.statusCode === 403) {
 		return {
@@ -61,7 +72,11 @@ export async function convosoCall(
 	ctx: RequestContext,
 	endpoint: string,
 	fields: IDataObject,
-	options: { idempotent: boolean; itemIndex?: number; acceptError?: (info: ProviderErrorInfo) => boolean },
+	options: {
+		idempotent: boolean;
+		itemIndex?: number;
+		acceptError?: (info: ProviderErrorInfo) => boolean;
+	},
 ): Promise<{ body: IDataObject; acceptedError?: ProviderErrorInfo }> {
 	const form: IDataObject = {};
 	for (const [key, value] of Object.entries(fields)) {
@@ -70,7 +85,13 @@ export async function convosoCall(
 	const response = await providerRequest(
 		ctx,
 		convosoSpec,
-		{ method: 'POST', path: endpoint, body: form, bodyFormat: 'form', idempotent: options.idempotent },
+		{
+			method: 'POST',
+			path: endpoint,
+			body: form,
+			bodyFormat: 'form',
+			idempotent: options.idempotent,
+		},
 		{ itemIndex: options.itemIndex, acceptError: options.acceptError },
 	);
 	return { body: (response.body ?? {}) as IDataObject, acceptedError: response.acceptedError };
@@ -79,9 +100,14 @@ export async function convosoCall(
 /** Search answers come wrapped as `{success, data: {...}}` or bare; both carry numbers as strings. */
 export function unwrapPage(body: IDataObject): { results: IDataObject[]; total?: number } {
 	const data =
-		typeof body.data === 'object' && body.data !== null && !Array.isArray(body.data) ? (body.data as IDataObject) : body;
+		typeof body.data === 'object' && body.data !== null && !Array.isArray(body.data)
+			? (body.data as IDataObject)
+			: body;
 	const results = Array.isArray(data.results) ? (data.results as IDataObject[]) : [];
 	// A missing or empty total ("" or null) is unknown, not zero: paging then runs to a short page.
-	const total = typeof data.total === 'number' || (typeof data.total === 'string' && data.total.trim() !== '') ? Number(data.total) : NaN;
+	const total =
+		typeof data.total === 'number' || (typeof data.total === 'string' && data.total.trim() !== '')
+			? Number(data.total)
+			: NaN;
 	return { results, total: Number.isFinite(total) ? total : undefined };
 }

@@ -1,5 +1,10 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 import * as cancelCallback from './actions/callback/cancel.operation';
 import * as dispatchCallback from './actions/callback/dispatch.operation';
@@ -49,14 +54,20 @@ export class Speko implements INodeType {
 						value: 'dispatch',
 						action: 'Dispatch a callback now',
 						description:
-							'Place the callback\'s phone call right away. This calls a real customer; only scheduled callbacks can be dispatched.',
+							"Place the callback's phone call right away. This calls a real customer; only scheduled callbacks can be dispatched.",
 					},
-					{ name: 'Get', value: 'get', action: 'Get a callback', description: 'Get one callback by its ID' },
+					{
+						name: 'Get',
+						value: 'get',
+						action: 'Get a callback',
+						description: 'Get one callback by its ID',
+					},
 					{
 						name: 'Get Many',
 						value: 'getMany',
 						action: 'Get many callbacks',
-						description: 'List callbacks by status or source session (Speko lists at most 100 per request)',
+						description:
+							'List callbacks by status or source session (Speko lists at most 100 per request)',
 					},
 				],
 				default: 'getMany',

@@ -1,5 +1,11 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 
 import { asNodeError } from '../shared/errors';
 import { pollCallbacks } from '../shared/poll';
@@ -41,7 +47,8 @@ export class SpekoTrigger implements INodeType {
 				name: 'sourceSessionId',
 				type: 'string',
 				default: '',
-				description: 'Only callbacks created from this call session (applied by Speko, on the server)',
+				description:
+					'Only callbacks created from this call session (applied by Speko, on the server)',
 			},
 		]),
 	};
@@ -50,7 +57,11 @@ export class SpekoTrigger implements INodeType {
 		try {
 			const sourceSessionId = optionalText(this.getNodeParameter('sourceSessionId', ''));
 			const options = readPollOptions.call(this, { sourceSessionId });
-			return await pollCallbacks.call(this, spekoSource(this, sourceSessionId, options.simplify), options);
+			return await pollCallbacks.call(
+				this,
+				spekoSource(this, sourceSessionId, options.simplify),
+				options,
+			);
 		} catch (error) {
 			throw asNodeError(this.getNode(), error);
 		}
@@ -62,7 +73,11 @@ export class SpekoTrigger implements INodeType {
  * for new callbacks (one may be dispatched or cancelled before the next poll), the
  * pending ones for due callbacks.
  */
-function spekoSource(ctx: IPollFunctions, sourceSessionId: string | undefined, simplify: boolean): PollSource {
+function spekoSource(
+	ctx: IPollFunctions,
+	sourceSessionId: string | undefined,
+	simplify: boolean,
+): PollSource {
 	return async function* (query: PollQuery) {
 		const statuses = query.event === 'new' ? SPEKO_STATUSES : PENDING_STATUSES;
 		for (const status of statuses) {

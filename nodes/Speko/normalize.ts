@@ -4,7 +4,13 @@ import { mapStatus, stringOrNull, toE164, withoutEmpty } from '../shared/callbac
 import type { CallbackStatus, NormalizedCallback } from '../shared/callback';
 import { isoTextToIsoUtc } from '../shared/time';
 
-export const SPEKO_STATUSES = ['scheduled', 'dispatching', 'dispatched', 'cancelled', 'failed'] as const;
+export const SPEKO_STATUSES = [
+	'scheduled',
+	'dispatching',
+	'dispatched',
+	'cancelled',
+	'failed',
+] as const;
 
 const STATUS: Record<string, CallbackStatus> = {
 	SCHEDULED: 'scheduled',
@@ -35,18 +41,18 @@ export function normalizeSpekoCallback(record: IDataObject): NormalizedCallback 
 		createdAt: iso(record.created_at),
 		updatedAt: iso(record.updated_at),
 		details: withoutEmpty({
-				sourceSessionId: stringOrNull(record.source_session_id),
-				createdSessionId: stringOrNull(record.created_session_id),
-				reason: stringOrNull(record.reason),
-				instructions: stringOrNull(record.instructions),
-				summary: stringOrNull(record.summary),
-				failureCause: stringOrNull(record.failure_cause),
-				fromNumber: stringOrNull(record.from_number),
-				phoneNumberId: stringOrNull(record.phone_number_id),
-				attemptedAt: iso(record.attempted_at),
-				dispatchedAt: iso(record.dispatched_at),
-				cancelledAt: iso(record.cancelled_at),
-				organizationId: stringOrNull(record.organization_id),
+			sourceSessionId: stringOrNull(record.source_session_id),
+			createdSessionId: stringOrNull(record.created_session_id),
+			reason: stringOrNull(record.reason),
+			instructions: stringOrNull(record.instructions),
+			summary: stringOrNull(record.summary),
+			failureCause: stringOrNull(record.failure_cause),
+			fromNumber: stringOrNull(record.from_number),
+			phoneNumberId: stringOrNull(record.phone_number_id),
+			attemptedAt: iso(record.attempted_at),
+			dispatchedAt: iso(record.dispatched_at),
+			cancelledAt: iso(record.cancelled_at),
+			organizationId: stringOrNull(record.organization_id),
 		}),
 	};
 }

@@ -2,7 +2,12 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ProviderErrorInfo } from '../shared/errors';
 import { providerRequest } from '../shared/transport';
-import type { ProviderRequest, ProviderResponse, ProviderSpec, RequestContext } from '../shared/transport';
+import type {
+	ProviderRequest,
+	ProviderResponse,
+	ProviderSpec,
+	RequestContext,
+} from '../shared/transport';
 
 /** Speko's error codes, in words a workflow builder can act on. */
 const SPEKO_STATUS_MESSAGES: Record<number, string> = {
@@ -27,7 +32,10 @@ export const spekoSpec: ProviderSpec = {
 function detectSpekoError(response: ProviderResponse): ProviderErrorInfo | undefined {
 	const status = response.statusCode;
 	if (status >= 200 && status < 300) return undefined;
-	const body = typeof response.body === 'object' && response.body !== null ? (response.body as IDataObject) : undefined;
+	const body =
+		typeof response.body === 'object' && response.body !== null
+			? (response.body as IDataObject)
+			: undefined;
 	if (!body || (body.error === undefined && body.code === undefined)) return undefined; // HTML pages and such: generic handling
 	const providerText = typeof body.error === 'string' ? body.error : undefined;
 	const known = SPEKO_STATUS_MESSAGES[status];
@@ -44,7 +52,12 @@ export async function spekoRequest(
 	request: Omit<ProviderRequest, 'bodyFormat'>,
 	itemIndex?: number,
 ): Promise<IDataObject> {
-	const response = await providerRequest(ctx, spekoSpec, { ...request, bodyFormat: 'json' }, { itemIndex });
+	const response = await providerRequest(
+		ctx,
+		spekoSpec,
+		{ ...request, bodyFormat: 'json' },
+		{ itemIndex },
+	);
 	return (response.body ?? {}) as IDataObject;
 }
 

@@ -50,7 +50,10 @@ export interface NormalizedCallback {
  */
 export function mapStatus(table: Record<string, CallbackStatus>, raw: unknown): CallbackStatus {
 	if (typeof raw !== 'string' || raw.trim() === '') return 'unknown';
-	const key = raw.trim().toUpperCase().replace(/[\s-]+/g, '_');
+	const key = raw
+		.trim()
+		.toUpperCase()
+		.replace(/[\s-]+/g, '_');
 	return table[key] ?? 'unknown';
 }
 
@@ -89,7 +92,8 @@ export function toE164(phone: unknown, countryCallingCode?: string | null): stri
 	const digits = raw.replace(/[^\d]/g, '');
 	if (digits === '') return raw;
 	if (raw.trim().startsWith('+')) return isE164(`+${digits}`) ? `+${digits}` : raw;
-	if (raw.trim().startsWith('00')) return isE164(`+${digits.slice(2)}`) ? `+${digits.slice(2)}` : raw;
+	if (raw.trim().startsWith('00'))
+		return isE164(`+${digits.slice(2)}`) ? `+${digits.slice(2)}` : raw;
 	const code = (countryCallingCode ?? '').replace(/[^\d]/g, '');
 	if (code === '') return raw;
 	// North American numbers are often stored with the leading 1 already.
@@ -105,6 +109,7 @@ function isE164(value: string): boolean {
 /** The object without its null and undefined fields (for `details`). */
 export function withoutEmpty(object: IDataObject): IDataObject {
 	const result: IDataObject = {};
-	for (const [key, value] of Object.entries(object)) if (value !== null && value !== undefined) result[key] = value;
+	for (const [key, value] of Object.entries(object))
+		if (value !== null && value !== undefined) result[key] = value;
 	return result;
 }

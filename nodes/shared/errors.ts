@@ -19,7 +19,8 @@ export class InputError extends Error {
 export function describeValue(value: unknown): string {
 	if (value === undefined) return 'nothing (the field is empty)';
 	if (value === null) return 'null';
-	if (typeof value === 'string') return value === '' ? 'an empty string' : `"${truncate(value, 80)}"`;
+	if (typeof value === 'string')
+		return value === '' ? 'an empty string' : `"${truncate(value, 80)}"`;
 	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
 	try {
 		return truncate(JSON.stringify(value), 80);
@@ -47,7 +48,10 @@ const REDACTED = '[redacted]';
 /** Patterns that carry secrets in any provider's messages, whatever their value. */
 const SECRET_PATTERNS: Array<[RegExp, string]> = [
 	[/(auth_token=)[^&\s"']+/gi, `$1${REDACTED}`],
-	[/("?(?:auth_token|api_?key|apiToken|token|password|secret|session_?id|sessionToken|access_token|refresh_token|client_secret)"?\s*[:=]\s*"?)[^"&\s,}]+/gi, `$1${REDACTED}`],
+	[
+		/("?(?:auth_token|api_?key|apiToken|token|password|secret|session_?id|sessionToken|access_token|refresh_token|client_secret)"?\s*[:=]\s*"?)[^"&\s,}]+/gi,
+		`$1${REDACTED}`,
+	],
 	[/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${REDACTED}`],
 	[/(invalid\.authentication\.token:)\S+/gi, `$1${REDACTED}`],
 ];
@@ -60,9 +64,11 @@ export function redact(text: string, secrets: readonly string[] = []): string {
 	let result = text;
 	for (const secret of secrets) {
 		// Very short values would wipe out ordinary words.
-		if (typeof secret === 'string' && secret.length >= 4) result = result.split(secret).join(REDACTED);
+		if (typeof secret === 'string' && secret.length >= 4)
+			result = result.split(secret).join(REDACTED);
 	}
-	for (const [pattern, replacement] of SECRET_PATTERNS) result = result.replace(pattern, replacement);
+	for (const [pattern, replacement] of SECRET_PATTERNS)
+		result = result.replace(pattern, replacement);
 	return result;
 }
 
@@ -77,7 +83,8 @@ export function toNodeApiError(
 	itemIndex?: number,
 ): NodeApiError {
 	const message = redact(info.message, secrets);
-	const description = info.description === undefined ? undefined : redact(info.description, secrets);
+	const description =
+		info.description === undefined ? undefined : redact(info.description, secrets);
 	const errorResponse: JsonObject = { message };
 	if (info.code !== undefined) errorResponse.code = info.code;
 	if (info.httpCode !== undefined) errorResponse.httpCode = String(info.httpCode);
@@ -98,7 +105,11 @@ export function toNodeApiError(
  * Any error as the NodeApiError or NodeOperationError n8n expects, tied to an
  * item when there is one: bad input names its field, provider errors pass through.
  */
-export function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+export function asNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex?: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof InputError) {
 		return new NodeOperationError(node, error.message, {
 			itemIndex,
@@ -114,6 +125,7 @@ export function asNodeError(node: INode, error: unknown, itemIndex?: number): No
 
 /** The provider error code carried by an error built with toNodeApiError. */
 export function providerCodeOf(error: unknown): string | number | undefined {
-	if (error instanceof NodeApiError) return error.context.providerCode as string | number | undefined;
+	if (error instanceof NodeApiError)
+		return error.context.providerCode as string | number | undefined;
 	return undefined;
 }

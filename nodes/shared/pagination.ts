@@ -48,7 +48,8 @@ export async function* numberedPages<T>(
 		const items = result.items.slice(0, maxItems - delivered);
 		if (items.length > 0) yield items;
 		delivered += items.length;
-		const lastPage = result.totalPages !== undefined && page - (options.firstPage ?? 1) + 1 >= result.totalPages;
+		const lastPage =
+			result.totalPages !== undefined && page - (options.firstPage ?? 1) + 1 >= result.totalPages;
 		if (result.items.length < options.perPage || lastPage) return;
 	}
 }
@@ -82,7 +83,10 @@ export async function* linkedPages<T>(
 }
 
 /** Collects an iterator's items, mapping each page as it arrives. */
-export async function collectPages<T, R>(pages: AsyncIterable<T[]>, map: (item: T) => R): Promise<R[]> {
+export async function collectPages<T, R>(
+	pages: AsyncIterable<T[]>,
+	map: (item: T) => R,
+): Promise<R[]> {
 	const result: R[] = [];
 	for await (const page of pages) for (const item of page) result.push(map(item));
 	return result;

@@ -14,7 +14,11 @@ import { InputError } from './errors';
 
 export function assertZone(zone: unknown, field: string): string {
 	if (typeof zone !== 'string' || zone.trim() === '' || !IANAZone.isValidZone(zone.trim())) {
-		throw new InputError(field, zone, 'an IANA time zone such as "America/New_York" or "Asia/Kolkata"');
+		throw new InputError(
+			field,
+			zone,
+			'an IANA time zone such as "America/New_York" or "Asia/Kolkata"',
+		);
 	}
 	return zone.trim();
 }
@@ -49,7 +53,11 @@ export function parseDateTimeInput(value: unknown, zone: string, field: string):
 		const ms = Number(value);
 		if (!Number.isFinite(ms)) throw fail();
 		if (ms < MIN_EPOCH_MS) {
-			throw new InputError(field, value, 'epoch milliseconds (this looks like seconds: multiply by 1000)');
+			throw new InputError(
+				field,
+				value,
+				'epoch milliseconds (this looks like seconds: multiply by 1000)',
+			);
 		}
 		return DateTime.fromMillis(ms, { zone });
 	}
@@ -94,7 +102,12 @@ export interface WallTime {
  * The instant at which clocks in `zone` show `wall`. Rejects times skipped by a
  * DST change; for times shown twice, picks the first occurrence.
  */
-export function wallTimeInZone(wall: WallTime, zone: string, field: string, original: unknown = wall): DateTime {
+export function wallTimeInZone(
+	wall: WallTime,
+	zone: string,
+	field: string,
+	original: unknown = wall,
+): DateTime {
 	const asUtc = DateTime.fromObject(wall, { zone: 'utc' });
 	if (!asUtc.isValid || asUtc.month !== wall.month || asUtc.day !== wall.day) {
 		throw new InputError(field, original, EXPECTED_DATETIME);
@@ -144,7 +157,12 @@ export function toIsoUtc(time: DateTime): string {
 export function localTextToIsoUtc(text: unknown, zone: string): string | null {
 	if (typeof text !== 'string' || text.trim() === '' || text.startsWith('0000-00-00')) return null;
 	const trimmed = text.trim();
-	for (const format of ['yyyy-MM-dd HH:mm:ss', 'yyyy-MM-dd hh:mm a', 'yyyy-MM-dd HH:mm', 'yyyy-MM-dd']) {
+	for (const format of [
+		'yyyy-MM-dd HH:mm:ss',
+		'yyyy-MM-dd hh:mm a',
+		'yyyy-MM-dd HH:mm',
+		'yyyy-MM-dd',
+	]) {
 		const parsed = DateTime.fromFormat(trimmed, format, { zone: 'utc', locale: 'en-US' });
 		if (parsed.isValid) return toIsoUtc(providerWallTime(parsed.toObject() as WallTime, zone));
 	}

@@ -81,7 +81,8 @@ export async function providerRequest(
 	const secrets = spec.secretFields
 		.map((field) => credentials[field])
 		.filter((value): value is string => typeof value === 'string' && value !== '');
-	const fail = (info: ProviderErrorInfo) => toNodeApiError(ctx.getNode(), info, secrets, options.itemIndex);
+	const fail = (info: ProviderErrorInfo) =>
+		toNodeApiError(ctx.getNode(), info, secrets, options.itemIndex);
 
 	const httpOptions: IHttpRequestOptions = {
 		method: request.method,
@@ -154,18 +155,32 @@ export async function providerRequest(
 		// Secrets are removed before genericError cuts the text: a cut token would escape redaction.
 		const info =
 			spec.detectError(response) ??
-			genericError(spec.displayName, { ...response, text: redact(response.text, secrets) }, request);
+			genericError(
+				spec.displayName,
+				{ ...response, text: redact(response.text, secrets) },
+				request,
+			);
 		if (info === undefined) return response;
 		if (options.acceptError?.(info)) return { ...response, acceptedError: info };
 		if (response.statusCode === 429 && retryAfterMs !== undefined) {
-			info.description = `${info.description ?? ''} The provider asked to wait ${Math.ceil(retryAfterMs / 1000)} s before retrying.`.trim();
+			info.description =
+				`${info.description ?? ''} The provider asked to wait ${Math.ceil(retryAfterMs / 1000)} s before retrying.`.trim();
 		}
 		throw fail(info);
 	}
 }
 
-function toProviderResponse(raw: { statusCode: number; headers: IDataObject; body: unknown }): ProviderResponse {
-	const text = typeof raw.body === 'string' ? raw.body : raw.body === undefined ? '' : JSON.stringify(raw.body);
+function toProviderResponse(raw: {
+	statusCode: number;
+	headers: IDataObject;
+	body: unknown;
+}): ProviderResponse {
+	const text =
+		typeof raw.body === 'string'
+			? raw.body
+			: raw.body === undefined
+				? ''
+				: JSON.stringify(raw.body);
 	const headers: IDataObject = {};
 	for (const [key, value] of Object.entries(raw.headers ?? {})) headers[key.toLowerCase()] = value;
 	let body: unknown = text === '' ? undefined : text;
@@ -204,7 +219,8 @@ function genericError(
 		return {
 			httpCode: status,
 			message: `${provider} returned an HTML page instead of data (HTTP ${status}${title ? `: ${title}` : ''})`,
-			description: 'This usually means a proxy or gateway in front of the API failed, or the base URL in the credential points to a web page rather than the API.',
+			description:
+				'This usually means a proxy or gateway in front of the API failed, or the base URL in the credential points to a web page rather than the API.',
 		};
 	}
 	if (!ok) {
@@ -214,7 +230,10 @@ function genericError(
 			message: `${provider} answered HTTP ${status}${snippet ? `: ${snippet}` : ''}`,
 		};
 	}
-	if ((request.expect ?? 'json') === 'json' && (response.body === undefined || isBrokenJson(response))) {
+	if (
+		(request.expect ?? 'json') === 'json' &&
+		(response.body === undefined || isBrokenJson(response))
+	) {
 		return {
 			httpCode: status,
 			message: `${provider} returned malformed JSON`,
@@ -231,7 +250,8 @@ function networkErrorCode(error: unknown): string | undefined {
 		if (typeof current.code === 'string' && /^E[A-Z_]+$|^ERR_/.test(current.code)) {
 			return current.code === 'ERR_CANCELED' ? undefined : current.code;
 		}
-		if (typeof current.message === 'string' && /socket hang up/i.test(current.message)) return 'ECONNRESET';
+		if (typeof current.message === 'string' && /socket hang up/i.test(current.message))
+			return 'ECONNRESET';
 		current = current.cause as typeof current;
 	}
 	return undefined;

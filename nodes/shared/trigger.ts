@@ -10,8 +10,16 @@ export function triggerProperties(provider: string, filters: INodeProperties[]):
 			name: 'event',
 			type: 'options',
 			options: [
-				{ name: 'New Callback', value: 'new', description: `A callback was created in ${provider}` },
-				{ name: 'Callback Due', value: 'due', description: 'A callback\'s scheduled time has arrived' },
+				{
+					name: 'New Callback',
+					value: 'new',
+					description: `A callback was created in ${provider}`,
+				},
+				{
+					name: 'Callback Due',
+					value: 'due',
+					description: "A callback's scheduled time has arrived",
+				},
 			],
 			default: 'due',
 		},
@@ -21,7 +29,8 @@ export function triggerProperties(provider: string, filters: INodeProperties[]):
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 10_080 },
 			default: 0,
-			description: 'Fire this many minutes ahead of the scheduled time, e.g. to remind the agent or text the customer',
+			description:
+				'Fire this many minutes ahead of the scheduled time, e.g. to remind the agent or text the customer',
 			displayOptions: { show: { event: ['due'] } },
 		},
 		...filters,
@@ -53,7 +62,10 @@ export function triggerProperties(provider: string, filters: INodeProperties[]):
 }
 
 /** Reads the common trigger parameters. `filters` are the provider's, already checked. */
-export function readPollOptions(this: IPollFunctions, filters: IDataObject): PollOptions & { simplify: boolean } {
+export function readPollOptions(
+	this: IPollFunctions,
+	filters: IDataObject,
+): PollOptions & { simplify: boolean } {
 	const event = this.getNodeParameter('event', 'due') as 'new' | 'due';
 	const minutesBefore = event === 'due' ? Number(this.getNodeParameter('minutesBefore', 0)) : 0;
 	const options = this.getNodeParameter('options', {}) as IDataObject;

@@ -7,7 +7,8 @@ import { InputError } from './errors';
 
 export function requireText(value: unknown, field: string, expected = 'a non-empty text'): string {
 	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-	if (typeof value !== 'string' || value.trim() === '') throw new InputError(field, value, expected);
+	if (typeof value !== 'string' || value.trim() === '')
+		throw new InputError(field, value, expected);
 	return value.trim();
 }
 
@@ -20,7 +21,8 @@ export function optionalText(value: unknown): string | undefined {
 
 /** A positive whole number (an id), from a number or a numeric string. */
 export function requirePositiveInteger(value: unknown, field: string): number {
-	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	const text =
+		typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
 	if (!/^\d{1,15}$/.test(text) || Number(text) <= 0) {
 		throw new InputError(field, value, 'a positive whole number (digits only)');
 	}
@@ -32,14 +34,26 @@ export function optionalPositiveInteger(value: unknown, field: string): number |
 	return requirePositiveInteger(value, field);
 }
 
-export function requireOneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): T {
-	const match = allowed.find((option) => typeof value === 'string' && option.toLowerCase() === value.trim().toLowerCase());
-	if (match === undefined) throw new InputError(field, value, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+export function requireOneOf<T extends string>(
+	value: unknown,
+	allowed: readonly T[],
+	field: string,
+): T {
+	const match = allowed.find(
+		(option) => typeof value === 'string' && option.toLowerCase() === value.trim().toLowerCase(),
+	);
+	if (match === undefined)
+		throw new InputError(field, value, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
 	return match;
 }
 
 export function requireMaxLength(value: string, max: number, field: string): string {
-	if (value.length > max) throw new InputError(field, `${value.slice(0, 40)}… (${value.length} characters)`, `at most ${max} characters`);
+	if (value.length > max)
+		throw new InputError(
+			field,
+			`${value.slice(0, 40)}… (${value.length} characters)`,
+			`at most ${max} characters`,
+		);
 	return value;
 }
 
@@ -52,7 +66,11 @@ export function optionalDate(value: unknown, field: string): string | undefined 
 		match !== null &&
 		(() => {
 			const date = new Date(Date.UTC(+match[1], +match[2] - 1, +match[3]));
-			return date.getUTCFullYear() === +match[1] && date.getUTCMonth() === +match[2] - 1 && date.getUTCDate() === +match[3];
+			return (
+				date.getUTCFullYear() === +match[1] &&
+				date.getUTCMonth() === +match[2] - 1 &&
+				date.getUTCDate() === +match[3]
+			);
 		})();
 	if (!valid) throw new InputError(field, value, 'a date as YYYY-MM-DD, e.g. "2026-03-05"');
 	return text.slice(0, 10);

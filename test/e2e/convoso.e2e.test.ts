@@ -26,7 +26,12 @@ let n8n: N8nInstance;
 let run: RunResult;
 
 const credentialRef = { convosoApi: CREDENTIAL };
-const node = (name: string, position: [number, number], parameters: Record<string, unknown>, extra: object = {}) => ({
+const node = (
+	name: string,
+	position: [number, number],
+	parameters: Record<string, unknown>,
+	extra: object = {},
+) => ({
 	id: `id-${name.replace(/\W/g, '')}`,
 	name,
 	type: 'n8n-nodes-callbacks.convoso',
@@ -41,8 +46,20 @@ const to = (name: string) => ({ main: [[{ node: name, type: 'main', index: 0 }]]
 function workflow(leadPhone: string) {
 	// Branches run top to bottom (execution order v1): the search runs before the create.
 	const nodes = [
-		{ id: 'trigger', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 300], parameters: {} },
-		node('Search All', [300, 0], { resource: 'callback', operation: 'search', returnAll: true, filters: {} }),
+		{
+			id: 'trigger',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 300],
+			parameters: {},
+		},
+		node('Search All', [300, 0], {
+			resource: 'callback',
+			operation: 'search',
+			returnAll: true,
+			filters: {},
+		}),
 		node('Create', [300, 200], {
 			resource: 'callback',
 			operation: 'create',
@@ -56,20 +73,46 @@ function workflow(leadPhone: string) {
 			resource: 'callback',
 			operation: 'update',
 			callbackId: '={{ $json.id }}',
-			updateFields: { callbackTime: '2026-03-06T10:00', timeZone: 'America/St_Johns', comments: 'e2e rescheduled', userId: '22222' },
+			updateFields: {
+				callbackTime: '2026-03-06T10:00',
+				timeZone: 'America/St_Johns',
+				comments: 'e2e rescheduled',
+				userId: '22222',
+			},
 		}),
-		node('Dismiss', [800, 200], { resource: 'callback', operation: 'dismiss', callbackId: '={{ $json.id }}' }),
-		node('Delete', [1050, 200], { resource: 'callback', operation: 'delete', callbackId: '={{ $json.id }}' }),
-		node('Lead Search', [300, 400], { resource: 'lead', operation: 'search', limit: 5, leadFilters: { phoneNumber: leadPhone } }),
+		node('Dismiss', [800, 200], {
+			resource: 'callback',
+			operation: 'dismiss',
+			callbackId: '={{ $json.id }}',
+		}),
+		node('Delete', [1050, 200], {
+			resource: 'callback',
+			operation: 'delete',
+			callbackId: '={{ $json.id }}',
+		}),
+		node('Lead Search', [300, 400], {
+			resource: 'lead',
+			operation: 'search',
+			limit: 5,
+			leadFilters: { phoneNumber: leadPhone },
+		}),
 		{
 			id: 'items',
 			name: 'Three Items',
 			type: 'n8n-nodes-base.code',
 			typeVersion: 2,
 			position: [300, 600],
-			parameters: { jsCode: "return [{ json: { id: 3 } }, { json: { id: 'abc' } }, { json: { id: 99999999 } }, { json: { id: 4 } }];" },
+			parameters: {
+				jsCode:
+					"return [{ json: { id: 3 } }, { json: { id: 'abc' } }, { json: { id: 99999999 } }, { json: { id: 4 } }];",
+			},
 		},
-		node('Get With Failures', [550, 600], { resource: 'callback', operation: 'get', callbackId: '={{ $json.id }}' }, { onError: 'continueRegularOutput' }),
+		node(
+			'Get With Failures',
+			[550, 600],
+			{ resource: 'callback', operation: 'get', callbackId: '={{ $json.id }}' },
+			{ onError: 'continueRegularOutput' },
+		),
 	];
 	return {
 		id: WORKFLOW_ID,
@@ -77,7 +120,16 @@ function workflow(leadPhone: string) {
 		active: false,
 		nodes,
 		connections: {
-			Start: { main: [[{ node: 'Search All', type: 'main', index: 0 }, { node: 'Create', type: 'main', index: 0 }, { node: 'Lead Search', type: 'main', index: 0 }, { node: 'Three Items', type: 'main', index: 0 }]] },
+			Start: {
+				main: [
+					[
+						{ node: 'Search All', type: 'main', index: 0 },
+						{ node: 'Create', type: 'main', index: 0 },
+						{ node: 'Lead Search', type: 'main', index: 0 },
+						{ node: 'Three Items', type: 'main', index: 0 },
+					],
+				],
+			},
 			Create: to('Update'),
 			Update: to('Dismiss'),
 			Dismiss: to('Delete'),
@@ -89,7 +141,9 @@ function workflow(leadPhone: string) {
 
 beforeAll(async () => {
 	if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'nodes', 'Convoso', 'Convoso.node.js'))) {
-		throw new Error('Build the package first (npm run build): the e2e tests install dist/ as users get it');
+		throw new Error(
+			'Build the package first (npm run build): the e2e tests install dist/ as users get it',
+		);
 	}
 	const [install, tgz] = await Promise.all([ensureN8n(), packPackage()]);
 	sandbox = await startSandbox({ convoso: { callbacks: SEEDED_CALLBACKS, leads: 100 } });
@@ -99,7 +153,12 @@ beforeAll(async () => {
 		{
 			...CREDENTIAL,
 			type: 'convosoApi',
-			data: { apiToken: TOKEN, baseUrl: sandbox.baseUrls.convoso, accountTimezone: 'America/New_York', countryCallingCode: '1' },
+			data: {
+				apiToken: TOKEN,
+				baseUrl: sandbox.baseUrls.convoso,
+				accountTimezone: 'America/New_York',
+				countryCallingCode: '1',
+			},
 		},
 	]);
 	expect(imported.exitCode).toBe(0);
@@ -115,7 +174,10 @@ afterAll(async () => {
 
 describe('Convoso node in n8n (n8n execute)', () => {
 	it('runs the workflow to success', () => {
-		expect({ status: run.status, error: run.error?.message }).toEqual({ status: 'success', error: undefined });
+		expect({ status: run.status, error: run.error?.message }).toEqual({
+			status: 'success',
+			error: undefined,
+		});
 	});
 
 	it('Search with Return All reads every callback in pages of 5,000', () => {
@@ -123,16 +185,26 @@ describe('Convoso node in n8n (n8n execute)', () => {
 		expect(items).toHaveLength(SEEDED_CALLBACKS);
 		expect(new Set(items.map((item) => item.id)).size).toBe(SEEDED_CALLBACKS);
 		expect(items[0]).toMatchObject({ provider: 'convoso', timezone: 'America/New_York' });
-		const searches = sandbox.requests.filter((r) => r.route === '/v1/callbacks/search' && r.form?.limit === '5000');
+		const searches = sandbox.requests.filter(
+			(r) => r.route === '/v1/callbacks/search' && r.form?.limit === '5000',
+		);
 		expect(searches.map((r) => r.form?.offset)).toEqual(['0', '5000']);
 	});
 
 	it('Create, Update, Dismiss and Delete reach Convoso with the right fields, in order', () => {
 		const created = nodeOutput(run.runData, 'Create')[0];
 		// 14:30 in Kolkata (+5:30) is 09:00 UTC.
-		expect(created).toMatchObject({ provider: 'convoso', status: 'scheduled', scheduledAt: '2026-03-05T09:00:00Z', timezone: 'Asia/Kolkata', leadId: 1001 });
+		expect(created).toMatchObject({
+			provider: 'convoso',
+			status: 'scheduled',
+			scheduledAt: '2026-03-05T09:00:00Z',
+			timezone: 'Asia/Kolkata',
+			leadId: 1001,
+		});
 		const id = String(created.id);
-		const writes = sandbox.requests.filter((r) => r.route !== '/v1/callbacks/search' && r.route !== '/v1/leads/search');
+		const writes = sandbox.requests.filter(
+			(r) => r.route !== '/v1/callbacks/search' && r.route !== '/v1/leads/search',
+		);
 		expect(writes.map((r) => [r.route, r.form?.callback_id ?? null])).toEqual([
 			['/v1/callbacks/insert', null],
 			['/v1/callbacks/update', id],
@@ -144,13 +216,35 @@ describe('Convoso node in n8n (n8n execute)', () => {
 			expect(request.form?.auth_token).toBe(TOKEN);
 			expect(request.path).not.toContain(TOKEN);
 		}
-		expect(writes[0].form).toMatchObject({ lead_id: '1001', recipient: 'system', callback_time: '2026-03-05 02:30 PM', callback_time_zone: '+5.30' });
+		expect(writes[0].form).toMatchObject({
+			lead_id: '1001',
+			recipient: 'system',
+			callback_time: '2026-03-05 02:30 PM',
+			callback_time_zone: '+5.30',
+		});
 		// Newfoundland is at -3:30 in March (before its DST starts on the 8th).
-		expect(writes[1].form).toMatchObject({ callback_time: '2026-03-06 10:00 AM', callback_time_zone: '-3.30', comments: 'e2e rescheduled', user_id: '22222' });
+		expect(writes[1].form).toMatchObject({
+			callback_time: '2026-03-06 10:00 AM',
+			callback_time_zone: '-3.30',
+			comments: 'e2e rescheduled',
+			user_id: '22222',
+		});
 		expect(writes[2].form).toMatchObject({ callback_status: 'dismissed' });
-		expect(nodeOutput(run.runData, 'Update')[0]).toMatchObject({ id: created.id, scheduledAt: DateTime.fromISO('2026-03-06T10:00', { zone: 'America/St_Johns' }).toUTC().toISO({ suppressMilliseconds: true }) });
-		expect(nodeOutput(run.runData, 'Dismiss')[0]).toMatchObject({ id: created.id, status: 'cancelled' });
-		expect(nodeOutput(run.runData, 'Delete')[0]).toEqual({ id: created.id, provider: 'convoso', deleted: true });
+		expect(nodeOutput(run.runData, 'Update')[0]).toMatchObject({
+			id: created.id,
+			scheduledAt: DateTime.fromISO('2026-03-06T10:00', { zone: 'America/St_Johns' })
+				.toUTC()
+				.toISO({ suppressMilliseconds: true }),
+		});
+		expect(nodeOutput(run.runData, 'Dismiss')[0]).toMatchObject({
+			id: created.id,
+			status: 'cancelled',
+		});
+		expect(nodeOutput(run.runData, 'Delete')[0]).toEqual({
+			id: created.id,
+			provider: 'convoso',
+			deleted: true,
+		});
 		expect(sandbox.convoso.getCallback(id)).toBeUndefined();
 	});
 
@@ -164,9 +258,14 @@ describe('Convoso node in n8n (n8n execute)', () => {
 		expect(items).toHaveLength(4);
 		expect(items[0]).toMatchObject({ id: 3, provider: 'convoso' });
 		expect(items[1].error).toMatch(/'Callback ID'.*"abc"/);
-		expect(items[2]).toMatchObject({ error: 'Convoso has no callback with ID 99999999', code: 6038 });
+		expect(items[2]).toMatchObject({
+			error: 'Convoso has no callback with ID 99999999',
+			code: 6038,
+		});
 		expect(items[3]).toMatchObject({ id: 4, provider: 'convoso' });
-		const pairing = run.runData['Get With Failures'][0].data!.main[0]!.map((item) => item.pairedItem);
+		const pairing = run.runData['Get With Failures'][0].data!.main[0]!.map(
+			(item) => item.pairedItem,
+		);
 		expect(pairing).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
 		expect(JSON.stringify(run.runData)).not.toContain(TOKEN);
 	});
@@ -177,10 +276,22 @@ describe('Convoso credential test on an n8n server', () => {
 		const server = await n8n.startServer();
 		try {
 			await server.setupOwner();
-			const data = { baseUrl: sandbox.baseUrls.convoso, accountTimezone: 'America/New_York', countryCallingCode: '1' };
-			const good = await server.testCredential({ name: 'good', type: 'convosoApi', data: { ...data, apiToken: TOKEN } });
+			const data = {
+				baseUrl: sandbox.baseUrls.convoso,
+				accountTimezone: 'America/New_York',
+				countryCallingCode: '1',
+			};
+			const good = await server.testCredential({
+				name: 'good',
+				type: 'convosoApi',
+				data: { ...data, apiToken: TOKEN },
+			});
 			expect(good).toEqual({ status: 'OK', message: expect.any(String) });
-			const wrong = await server.testCredential({ name: 'wrong', type: 'convosoApi', data: { ...data, apiToken: 'not-the-token' } });
+			const wrong = await server.testCredential({
+				name: 'wrong',
+				type: 'convosoApi',
+				data: { ...data, apiToken: 'not-the-token' },
+			});
 			expect(wrong.status).toBe('Error');
 			expect(wrong.message).toMatch(/rejected the API token/);
 			// An account without any callback answers code 6000: the token is still good.
@@ -197,7 +308,9 @@ describe('Convoso credential test on an n8n server', () => {
 				await empty.close();
 			}
 			// The test request carried the token in the form body only.
-			const tests = sandbox.requests.filter((r) => r.form?.limit === '1' && r.route === '/v1/callbacks/search');
+			const tests = sandbox.requests.filter(
+				(r) => r.form?.limit === '1' && r.route === '/v1/callbacks/search',
+			);
 			expect(tests.length).toBeGreaterThanOrEqual(2);
 			expect(tests.every((r) => r.query.auth_token === undefined)).toBe(true);
 		} finally {

@@ -22,7 +22,12 @@ let sandbox: Sandbox;
 let n8n: N8nInstance;
 let run: RunResult;
 
-function spekoNode(name: string, position: [number, number], parameters: Record<string, unknown>, extra: object = {}) {
+function spekoNode(
+	name: string,
+	position: [number, number],
+	parameters: Record<string, unknown>,
+	extra: object = {},
+) {
 	return {
 		id: `id-${name.replace(/\W/g, '')}`,
 		name,
@@ -40,14 +45,30 @@ const workflow = {
 	name: 'Speko end to end',
 	active: false,
 	nodes: [
-		{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'start',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		spekoNode('List Scheduled', [250, 0], { operation: 'getMany', status: 'scheduled', limit: 10 }),
 		// Execute Once: only for the first listed callback.
-		spekoNode('Dispatch First', [500, -100], { operation: 'dispatch', callbackId: '={{ $json.id }}' }, { executeOnce: true }),
+		spekoNode(
+			'Dispatch First',
+			[500, -100],
+			{ operation: 'dispatch', callbackId: '={{ $json.id }}' },
+			{ executeOnce: true },
+		),
 		spekoNode(
 			'Cancel Second',
 			[500, 100],
-			{ operation: 'cancel', callbackId: "={{ $('List Scheduled').all()[1].json.id }}", reason: REASON },
+			{
+				operation: 'cancel',
+				callbackId: "={{ $('List Scheduled').all()[1].json.id }}",
+				reason: REASON,
+			},
 			{ executeOnce: true },
 		),
 	],
@@ -67,12 +88,18 @@ const workflow = {
 
 beforeAll(async () => {
 	if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'nodes', 'Speko', 'Speko.node.js'))) {
-		throw new Error('Build the package first (npm run build): the e2e tests install dist/ as users get it');
+		throw new Error(
+			'Build the package first (npm run build): the e2e tests install dist/ as users get it',
+		);
 	}
 	const [install, tgz] = await Promise.all([ensureN8n(), packPackage()]);
 	sandbox = await startSandbox({ speko: { callbacks: 30 } });
 	n8n = await createUserFolder(install, tgz);
-	const credential = { ...CREDENTIAL, type: 'spekoApi', data: { apiKey: KEY, baseUrl: sandbox.baseUrls.speko } };
+	const credential = {
+		...CREDENTIAL,
+		type: 'spekoApi',
+		data: { apiKey: KEY, baseUrl: sandbox.baseUrls.speko },
+	};
 	expect((await n8n.importCredentials([credential])).exitCode).toBe(0);
 	expect((await n8n.importWorkflows([workflow])).exitCode).toBe(0);
 	run = await n8n.execute(WORKFLOW_ID);
@@ -85,13 +112,18 @@ afterAll(async () => {
 
 describe('Speko node in n8n (n8n execute)', () => {
 	it('runs the workflow to success', () => {
-		expect({ status: run.status, error: run.error?.message }).toEqual({ status: 'success', error: undefined });
+		expect({ status: run.status, error: run.error?.message }).toEqual({
+			status: 'success',
+			error: undefined,
+		});
 	});
 
 	it('lists scheduled callbacks, normalized', () => {
 		const listed = nodeOutput(run.runData, 'List Scheduled');
 		expect(listed.length).toBeGreaterThanOrEqual(2);
-		expect(listed.every((callback) => callback.provider === 'speko' && callback.status === 'scheduled')).toBe(true);
+		expect(
+			listed.every((callback) => callback.provider === 'speko' && callback.status === 'scheduled'),
+		).toBe(true);
 		const list = sandbox.requests.find((r) => r.route === '/v1/callbacks');
 		expect(list?.query).toEqual({ status: 'scheduled', limit: '10' });
 		expect(list?.headers.authorization).toBe(`Bearer ${KEY}`);
@@ -100,16 +132,33 @@ describe('Speko node in n8n (n8n execute)', () => {
 	it('dispatches the first and cancels the second, and the sandbox shows both transitions', () => {
 		const [first, second] = nodeOutput(run.runData, 'List Scheduled');
 		expect(nodeOutput(run.runData, 'Dispatch First')).toEqual([
-			expect.objectContaining({ id: first.id, status: 'dispatching', providerStatus: 'dispatching' }),
+			expect.objectContaining({
+				id: first.id,
+				status: 'dispatching',
+				providerStatus: 'dispatching',
+			}),
 		]);
 		expect(nodeOutput(run.runData, 'Cancel Second')).toEqual([
-			expect.objectContaining({ id: second.id, status: 'cancelled', details: expect.objectContaining({ reason: REASON }) }),
+			expect.objectContaining({
+				id: second.id,
+				status: 'cancelled',
+				details: expect.objectContaining({ reason: REASON }),
+			}),
 		]);
 		// scheduled → dispatching → dispatched; scheduled → cancelled
-		expect(sandbox.speko.getCallback(first.id as string)).toMatchObject({ status: 'dispatched', created_session_id: expect.any(String) });
-		expect(sandbox.speko.getCallback(second.id as string)).toMatchObject({ status: 'cancelled', reason: REASON, cancelled_at: expect.any(String) });
+		expect(sandbox.speko.getCallback(first.id as string)).toMatchObject({
+			status: 'dispatched',
+			created_session_id: expect.any(String),
+		});
+		expect(sandbox.speko.getCallback(second.id as string)).toMatchObject({
+			status: 'cancelled',
+			reason: REASON,
+			cancelled_at: expect.any(String),
+		});
 		const writes = sandbox.requests.filter((r) => r.method === 'POST');
-		expect(writes.map((r) => r.route).sort()).toEqual([`/v1/callbacks/${first.id}/dispatch`, `/v1/callbacks/${second.id}/cancel`].sort());
+		expect(writes.map((r) => r.route).sort()).toEqual(
+			[`/v1/callbacks/${first.id}/dispatch`, `/v1/callbacks/${second.id}/cancel`].sort(),
+		);
 		expect(writes.find((r) => r.route.endsWith('/cancel'))?.json).toEqual({ reason: REASON });
 		expect(JSON.stringify(run.runData)).not.toContain(KEY);
 	});
@@ -120,9 +169,17 @@ describe('Speko credential test on an n8n server', () => {
 		const server = await n8n.startServer();
 		try {
 			await server.setupOwner();
-			const good = await server.testCredential({ name: 'good', type: 'spekoApi', data: { apiKey: KEY, baseUrl: sandbox.baseUrls.speko } });
+			const good = await server.testCredential({
+				name: 'good',
+				type: 'spekoApi',
+				data: { apiKey: KEY, baseUrl: sandbox.baseUrls.speko },
+			});
 			expect(good.status).toBe('OK');
-			const wrong = await server.testCredential({ name: 'wrong', type: 'spekoApi', data: { apiKey: 'sk_live_wrong', baseUrl: sandbox.baseUrls.speko } });
+			const wrong = await server.testCredential({
+				name: 'wrong',
+				type: 'spekoApi',
+				data: { apiKey: 'sk_live_wrong', baseUrl: sandbox.baseUrls.speko },
+			});
 			expect(wrong.status).toBe('Error');
 		} finally {
 			await server.stop();

@@ -14,8 +14,14 @@ import type { N8nInstance, N8nServer } from './n8n';
 jest.setTimeout(10 * 60_000);
 
 const POLL_INTERVAL_MS = 60_000;
-const CONVOSO = { credential: { id: 'convosoTrigCred001', name: 'Convoso sandbox' }, workflowId: 'convosoTrigFlow01' };
-const SPEKO = { credential: { id: 'spekoTrigCred0001', name: 'Speko sandbox' }, workflowId: 'spekoTrigFlow0001' };
+const CONVOSO = {
+	credential: { id: 'convosoTrigCred001', name: 'Convoso sandbox' },
+	workflowId: 'convosoTrigFlow01',
+};
+const SPEKO = {
+	credential: { id: 'spekoTrigCred0001', name: 'Speko sandbox' },
+	workflowId: 'spekoTrigFlow0001',
+};
 
 let sandbox: Sandbox;
 let n8n: N8nInstance;
@@ -44,7 +50,9 @@ function triggerWorkflow(id: string, name: string, type: string, credentials: ob
 
 beforeAll(async () => {
 	if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'nodes', 'Convoso', 'ConvosoTrigger.node.js'))) {
-		throw new Error('Build the package first (npm run build): the e2e tests install dist/ as users get it');
+		throw new Error(
+			'Build the package first (npm run build): the e2e tests install dist/ as users get it',
+		);
 	}
 	const [install, tgz] = await Promise.all([ensureN8n(), packPackage()]);
 	sandbox = await startSandbox({ convoso: { callbacks: 200 }, speko: { callbacks: 20 } });
@@ -60,12 +68,23 @@ beforeAll(async () => {
 				countryCallingCode: '1',
 			},
 		},
-		{ ...SPEKO.credential, type: 'spekoApi', data: { apiKey: 'sk_test_sandbox_speko', baseUrl: sandbox.baseUrls.speko } },
+		{
+			...SPEKO.credential,
+			type: 'spekoApi',
+			data: { apiKey: 'sk_test_sandbox_speko', baseUrl: sandbox.baseUrls.speko },
+		},
 	]);
 	const imported = await n8n.importWorkflows(
 		[
-			triggerWorkflow(CONVOSO.workflowId, 'New Convoso callbacks', 'n8n-nodes-callbacks.convosoTrigger', { convosoApi: CONVOSO.credential }),
-			triggerWorkflow(SPEKO.workflowId, 'New Speko callbacks', 'n8n-nodes-callbacks.spekoTrigger', { spekoApi: SPEKO.credential }),
+			triggerWorkflow(
+				CONVOSO.workflowId,
+				'New Convoso callbacks',
+				'n8n-nodes-callbacks.convosoTrigger',
+				{ convosoApi: CONVOSO.credential },
+			),
+			triggerWorkflow(SPEKO.workflowId, 'New Speko callbacks', 'n8n-nodes-callbacks.spekoTrigger', {
+				spekoApi: SPEKO.credential,
+			}),
 		],
 		{ activeState: 'fromJson' },
 	);
@@ -100,20 +119,30 @@ describe('triggers on an n8n server', () => {
 
 	it('a new callback starts its workflow within two poll intervals, exactly once', async () => {
 		const createdAt = Date.now();
-		const convosoCallback = sandbox.convoso.addCallback({ comments: 'created during the e2e test' });
+		const convosoCallback = sandbox.convoso.addCallback({
+			comments: 'created during the e2e test',
+		});
 		const spekoCallback = sandbox.speko.addCallback({ reason: 'created during the e2e test' });
 
 		const [convosoRuns, spekoRuns] = await Promise.all([
-			server.waitForExecutions(CONVOSO.workflowId, (runs) => runs.length > 0, { timeoutMs: 2 * POLL_INTERVAL_MS + 15_000 }),
-			server.waitForExecutions(SPEKO.workflowId, (runs) => runs.length > 0, { timeoutMs: 2 * POLL_INTERVAL_MS + 15_000 }),
+			server.waitForExecutions(CONVOSO.workflowId, (runs) => runs.length > 0, {
+				timeoutMs: 2 * POLL_INTERVAL_MS + 15_000,
+			}),
+			server.waitForExecutions(SPEKO.workflowId, (runs) => runs.length > 0, {
+				timeoutMs: 2 * POLL_INTERVAL_MS + 15_000,
+			}),
 		]);
 		expect(Date.now() - createdAt).toBeLessThan(2 * POLL_INTERVAL_MS + 15_000);
 
 		const convosoRun = await server.getExecution(convosoRuns[0].id);
 		expect(convosoRun.status).toBe('success');
-		expect(convosoRun.runData['New callback'][0].data!.main[0]!.map((item) => item.json.id)).toEqual([convosoCallback.id]);
+		expect(
+			convosoRun.runData['New callback'][0].data!.main[0]!.map((item) => item.json.id),
+		).toEqual([convosoCallback.id]);
 		const spekoRun = await server.getExecution(spekoRuns[0].id);
-		expect(spekoRun.runData['New callback'][0].data!.main[0]!.map((item) => item.json.id)).toEqual([spekoCallback.id]);
+		expect(spekoRun.runData['New callback'][0].data!.main[0]!.map((item) => item.json.id)).toEqual([
+			spekoCallback.id,
+		]);
 
 		// One more poll of each provider after the emission: no second execution.
 		const emittedAt = Date.now();

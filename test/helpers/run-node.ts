@@ -1,11 +1,7 @@
 import './n8n-env';
 
 import { ExecuteContext, PollContext } from 'n8n-core';
-import {
-	createRunExecutionData,
-	NodeHelpers,
-	Workflow,
-} from 'n8n-workflow';
+import { createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialsHelper,
@@ -48,7 +44,12 @@ export interface RunNodeResult {
 }
 
 /** A one-node workflow holding the node under test, and what n8n-core needs to run it. */
-function setUp(options: Pick<RunNodeOptions, 'nodeType' | 'credentialType' | 'credentials' | 'parameters' | 'continueOnFail'>) {
+function setUp(
+	options: Pick<
+		RunNodeOptions,
+		'nodeType' | 'credentialType' | 'credentials' | 'parameters' | 'continueOnFail'
+	>,
+) {
 	const { nodeType, credentialType } = options;
 	const typeName = `n8n-nodes-callbacks.${nodeType.description.name}`;
 	const nodeTypes: INodeTypes = {
@@ -78,11 +79,22 @@ function setUp(options: Pick<RunNodeOptions, 'nodeType' | 'credentialType' | 'cr
 	// The workflow holds the node with every parameter's default filled in, as n8n does.
 	const workflowNode = workflow.getNode(node.name)!;
 	workflowNode.parameters =
-		NodeHelpers.getNodeParameters(nodeType.description.properties, workflowNode.parameters, true, false, workflowNode, nodeType.description) ??
-		workflowNode.parameters;
+		NodeHelpers.getNodeParameters(
+			nodeType.description.properties,
+			workflowNode.parameters,
+			true,
+			false,
+			workflowNode,
+			nodeType.description,
+		) ?? workflowNode.parameters;
 
 	const additionalData = {
-		credentialsHelper: new TestCredentialsHelper(credentialType, options.credentials, workflow, workflowNode),
+		credentialsHelper: new TestCredentialsHelper(
+			credentialType,
+			options.credentials,
+			workflow,
+			workflowNode,
+		),
 		executionId: 'test-execution',
 		restApiUrl: 'http://127.0.0.1/rest',
 		instanceBaseUrl: 'http://127.0.0.1/',
@@ -102,7 +114,10 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const { nodeType } = options;
 	const { workflow, workflowNode, additionalData } = setUp(options);
 
-	const items: INodeExecutionData[] = (options.items ?? [{}]).map((json, index) => ({ json, pairedItem: { item: index } }));
+	const items: INodeExecutionData[] = (options.items ?? [{}]).map((json, index) => ({
+		json,
+		pairedItem: { item: index },
+	}));
 	const executeData: IExecuteData = { node: workflowNode, data: { main: [items] }, source: null };
 	const context = new ExecuteContext(
 		workflow,
@@ -133,7 +148,9 @@ export interface PollRunner {
 
 /** A poll trigger in n8n-core's real PollContext, polled as often as the test likes. */
 export function pollRunner(
-	options: Pick<RunNodeOptions, 'nodeType' | 'credentialType' | 'credentials' | 'parameters'> & { pollBudgetMs?: number },
+	options: Pick<RunNodeOptions, 'nodeType' | 'credentialType' | 'credentials' | 'parameters'> & {
+		pollBudgetMs?: number;
+	},
 ): PollRunner {
 	const { workflow, workflowNode, additionalData } = setUp(options);
 	return {
@@ -174,7 +191,11 @@ class TestCredentialsHelper implements Partial<ICredentialsHelper> {
 		return true;
 	}
 
-	async getDecrypted(_additionalData: unknown, _nodeCredentials: INodeCredentialsDetails, typeName: string) {
+	async getDecrypted(
+		_additionalData: unknown,
+		_nodeCredentials: INodeCredentialsDetails,
+		typeName: string,
+	) {
 		if (typeName !== this.type.name) throw new Error(`No test credential of type ${typeName}`);
 		return { ...this.data };
 	}
@@ -195,8 +216,13 @@ class TestCredentialsHelper implements Partial<ICredentialsHelper> {
 		return output as ICredentialDataDecryptedObject;
 	}
 
-	async runPreAuthentication(helpers: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return (await this.type.preAuthentication?.call(helpers, credentials)) as ICredentialDataDecryptedObject | undefined;
+	async runPreAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	) {
+		return (await this.type.preAuthentication?.call(helpers, credentials)) as
+			| ICredentialDataDecryptedObject
+			| undefined;
 	}
 
 	async updateCredentials() {}
@@ -207,7 +233,11 @@ class TestCredentialsHelper implements Partial<ICredentialsHelper> {
 		return this.type.properties;
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, _typeName: string, requestOptions: IHttpRequestOptions) {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		_typeName: string,
+		requestOptions: IHttpRequestOptions,
+	) {
 		const authenticate = this.type.authenticate;
 		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
 		if (!authenticate || authenticate.type !== 'generic') return requestOptions;

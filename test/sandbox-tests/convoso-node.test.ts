@@ -42,7 +42,11 @@ function credentials(overrides: Record<string, string> = {}) {
 
 async function run(
 	parameters: Record<string, unknown>,
-	options: { items?: Array<Record<string, unknown>>; continueOnFail?: boolean; credentials?: Record<string, string> } = {},
+	options: {
+		items?: Array<Record<string, unknown>>;
+		continueOnFail?: boolean;
+		credentials?: Record<string, string>;
+	} = {},
 ): Promise<RunNodeResult> {
 	return await runNode({
 		nodeType: new Convoso(),
@@ -72,7 +76,10 @@ function expectWellFormedRequests(requests: RecordedRequest[]) {
 
 /** No output item and no error text may carry the token. */
 function expectNoSecret(result: RunNodeResult) {
-	const text = JSON.stringify(result.items) + String(result.error?.message) + String(result.error?.description);
+	const text =
+		JSON.stringify(result.items) +
+		String(result.error?.message) +
+		String(result.error?.description);
 	expect(text).not.toContain(TOKEN);
 }
 
@@ -83,7 +90,13 @@ describe('Callback → Search', () => {
 			operation: 'search',
 			returnAll: false,
 			limit: 7,
-			filters: { campaignId: '111', stage: 'PENDING', recipient: 'System', startDate: '2026-03-01', endDate: '2026-09-30' },
+			filters: {
+				campaignId: '111',
+				stage: 'PENDING',
+				recipient: 'System',
+				startDate: '2026-03-01',
+				endDate: '2026-09-30',
+			},
 		});
 		expect(result.error).toBeUndefined();
 		const [request] = convosoRequests();
@@ -112,13 +125,20 @@ describe('Callback → Search', () => {
 			expect(callback.timezone).toBe(ACCOUNT_ZONE);
 			// The UTC time is the account-local time the sandbox stores, read in the account zone.
 			const stored = sandbox.convoso.getCallback(callback.id as number)!;
-			const expected = DateTime.fromFormat(stored.callback_time, 'yyyy-MM-dd HH:mm:ss', { zone: ACCOUNT_ZONE }).toUTC();
+			const expected = DateTime.fromFormat(stored.callback_time, 'yyyy-MM-dd HH:mm:ss', {
+				zone: ACCOUNT_ZONE,
+			}).toUTC();
 			expect(callback.scheduledAt).toBe(expected.toISO({ suppressMilliseconds: true }));
 		}
 	});
 
 	it('Return All fetches 5,000 per page and stops exactly at the total', async () => {
-		const result = await run({ resource: 'callback', operation: 'search', returnAll: true, filters: {} });
+		const result = await run({
+			resource: 'callback',
+			operation: 'search',
+			returnAll: true,
+			filters: {},
+		});
 		expect(result.error).toBeUndefined();
 		const requests = convosoRequests();
 		expect(requests.map((r) => [r.form?.offset, r.form?.limit])).toEqual([
@@ -131,7 +151,13 @@ describe('Callback → Search', () => {
 	});
 
 	it('returns raw records when Simplify is off', async () => {
-		const result = await run({ resource: 'callback', operation: 'search', limit: 2, filters: {}, simplify: false });
+		const result = await run({
+			resource: 'callback',
+			operation: 'search',
+			limit: 2,
+			filters: {},
+			simplify: false,
+		});
 		expect(result.items).toHaveLength(2);
 		expect(result.items[0].json).toHaveProperty('callback_time');
 		expect(typeof result.items[0].json.id).toBe('string');
@@ -150,7 +176,12 @@ describe('Callback → Search', () => {
 	});
 
 	it('rejects bad filters before any request', async () => {
-		for (const filters of [{ startDate: '03/05/2026' }, { campaignId: 'abc' }, { startDate: '2026-05-01', endDate: '2026-04-01' }, { stage: 'LATE' }]) {
+		for (const filters of [
+			{ startDate: '03/05/2026' },
+			{ campaignId: 'abc' },
+			{ startDate: '2026-05-01', endDate: '2026-04-01' },
+			{ stage: 'LATE' },
+		]) {
 			const result = await run({ resource: 'callback', operation: 'search', filters });
 			expect(result.error?.constructor.name).toBe('NodeOperationError');
 			expect(result.error?.message).toMatch(/Start Date|Campaign ID|End Date|Stage/);
@@ -173,7 +204,13 @@ describe('Callback → Search beyond the 50,000 offset cap', () => {
 			nodeType: new Convoso(),
 			credentialType: new ConvosoApi(),
 			credentials: { ...credentials(), baseUrl: big.baseUrls.convoso },
-			parameters: { resource: 'callback', operation: 'search', returnAll: true, filters: {}, simplify: false } as never,
+			parameters: {
+				resource: 'callback',
+				operation: 'search',
+				returnAll: true,
+				filters: {},
+				simplify: false,
+			} as never,
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(60_000);
@@ -196,9 +233,15 @@ describe('Callback → Get', () => {
 	it('fails clearly for an unknown id, or returns an error item with Continue On Fail', async () => {
 		const failed = await run({ resource: 'callback', operation: 'get', callbackId: '99999999' });
 		expect(failed.error?.message).toContain('no callback with ID 99999999');
-		const continued = await run({ resource: 'callback', operation: 'get', callbackId: '99999999' }, { continueOnFail: true });
+		const continued = await run(
+			{ resource: 'callback', operation: 'get', callbackId: '99999999' },
+			{ continueOnFail: true },
+		);
 		expect(continued.items).toEqual([
-			{ json: expect.objectContaining({ error: expect.stringContaining('99999999') }), pairedItem: { item: 0 } },
+			{
+				json: expect.objectContaining({ error: expect.stringContaining('99999999') }),
+				pairedItem: { item: 0 },
+			},
 		]);
 	});
 });
@@ -217,37 +260,44 @@ describe('Callback → Create', () => {
 		['2026-06-01T12:00', 'UTC', '2026-06-01 12:00 PM', '0.00'],
 	] as const;
 
-	it.each(cases)('%s in %s is sent as "%s" with offset %s and rings at that instant', async (wall, zone, time, offset) => {
-		const before = sandbox.convoso.callbacks().length;
-		const result = await run({
-			resource: 'callback',
-			operation: 'create',
-			leadId: '1001',
-			recipient: 'system',
-			callbackTime: wall,
-			timeZone: zone,
-			comments: 'Customer asked for a call',
-		});
-		expect(result.error).toBeUndefined();
-		const [request] = convosoRequests();
-		expectWellFormedRequests([request]);
-		expect(request.route).toBe('/v1/callbacks/insert');
-		expect(request.form).toMatchObject({
-			lead_id: '1001',
-			recipient: 'system',
-			callback_time: time,
-			callback_time_zone: offset,
-			comments: 'Customer asked for a call',
-		});
-		const instant = DateTime.fromISO(wall, { zone }).toUTC();
-		const created = result.items[0].json;
-		expect(created.scheduledAt).toBe(instant.toISO({ suppressMilliseconds: true }));
-		expect(created.timezone).toBe(zone);
-		expect(sandbox.convoso.callbacks()).toHaveLength(before + 1);
-		// The sandbox computed the same instant from what was sent.
-		const stored = sandbox.convoso.getCallback(created.id as number)!;
-		expect(DateTime.fromFormat(stored.callback_time, 'yyyy-MM-dd HH:mm:ss', { zone: ACCOUNT_ZONE }).toMillis()).toBe(instant.toMillis());
-	});
+	it.each(cases)(
+		'%s in %s is sent as "%s" with offset %s and rings at that instant',
+		async (wall, zone, time, offset) => {
+			const before = sandbox.convoso.callbacks().length;
+			const result = await run({
+				resource: 'callback',
+				operation: 'create',
+				leadId: '1001',
+				recipient: 'system',
+				callbackTime: wall,
+				timeZone: zone,
+				comments: 'Customer asked for a call',
+			});
+			expect(result.error).toBeUndefined();
+			const [request] = convosoRequests();
+			expectWellFormedRequests([request]);
+			expect(request.route).toBe('/v1/callbacks/insert');
+			expect(request.form).toMatchObject({
+				lead_id: '1001',
+				recipient: 'system',
+				callback_time: time,
+				callback_time_zone: offset,
+				comments: 'Customer asked for a call',
+			});
+			const instant = DateTime.fromISO(wall, { zone }).toUTC();
+			const created = result.items[0].json;
+			expect(created.scheduledAt).toBe(instant.toISO({ suppressMilliseconds: true }));
+			expect(created.timezone).toBe(zone);
+			expect(sandbox.convoso.callbacks()).toHaveLength(before + 1);
+			// The sandbox computed the same instant from what was sent.
+			const stored = sandbox.convoso.getCallback(created.id as number)!;
+			expect(
+				DateTime.fromFormat(stored.callback_time, 'yyyy-MM-dd HH:mm:ss', {
+					zone: ACCOUNT_ZONE,
+				}).toMillis(),
+			).toBe(instant.toMillis());
+		},
+	);
 
 	it('takes an exact instant (with Z) and the account zone when Time Zone is empty', async () => {
 		const result = await run({
@@ -296,16 +346,33 @@ describe('Callback → Create', () => {
 	});
 
 	it('is never retried when the outcome is unknown (503, dropped answer)', async () => {
-		const parameters = { resource: 'callback', operation: 'create', leadId: '1001', recipient: 'system', callbackTime: '2026-04-01T10:00', timeZone: 'UTC' };
+		const parameters = {
+			resource: 'callback',
+			operation: 'create',
+			leadId: '1001',
+			recipient: 'system',
+			callbackTime: '2026-04-01T10:00',
+			timeZone: 'UTC',
+		};
 
-		sandbox.faults.add({ provider: 'convoso', route: '/v1/callbacks/insert', type: 'status', status: 503 });
+		sandbox.faults.add({
+			provider: 'convoso',
+			route: '/v1/callbacks/insert',
+			type: 'status',
+			status: 503,
+		});
 		const unavailable = await run(parameters);
 		expect(unavailable.error?.message).toContain('503');
 		expect(convosoRequests()).toHaveLength(1);
 
 		sandbox.clearRequests();
 		const before = sandbox.convoso.callbacks().length;
-		sandbox.faults.add({ provider: 'convoso', route: '/v1/callbacks/insert', type: 'drop', afterProcessing: true });
+		sandbox.faults.add({
+			provider: 'convoso',
+			route: '/v1/callbacks/insert',
+			type: 'drop',
+			afterProcessing: true,
+		});
 		const dropped = await run(parameters);
 		expect(dropped.error?.message).toMatch(/Could not reach Convoso/);
 		expect(dropped.error?.description).toMatch(/not retried/);
@@ -315,16 +382,35 @@ describe('Callback → Create', () => {
 	});
 
 	it('is retried after a 429, waiting as long as Retry-After says', async () => {
-		sandbox.faults.add({ provider: 'convoso', route: '/v1/callbacks/insert', type: 'rate-limit', retryAfter: 1 });
+		sandbox.faults.add({
+			provider: 'convoso',
+			route: '/v1/callbacks/insert',
+			type: 'rate-limit',
+			retryAfter: 1,
+		});
 		const started = Date.now();
-		const result = await run({ resource: 'callback', operation: 'create', leadId: '1001', recipient: 'system', callbackTime: '2026-04-01T10:00', timeZone: 'UTC' });
+		const result = await run({
+			resource: 'callback',
+			operation: 'create',
+			leadId: '1001',
+			recipient: 'system',
+			callbackTime: '2026-04-01T10:00',
+			timeZone: 'UTC',
+		});
 		expect(result.error).toBeUndefined();
 		expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
 		expect(convosoRequests()).toHaveLength(2);
 	});
 
 	it('reports Convoso error codes in words (unknown lead: 6001)', async () => {
-		const result = await run({ resource: 'callback', operation: 'create', leadId: '999999', recipient: 'system', callbackTime: '2026-04-01T10:00', timeZone: 'UTC' });
+		const result = await run({
+			resource: 'callback',
+			operation: 'create',
+			leadId: '999999',
+			recipient: 'system',
+			callbackTime: '2026-04-01T10:00',
+			timeZone: 'UTC',
+		});
 		expect(result.error?.constructor.name).toBe('NodeApiError');
 		expect(result.error?.message).toBe('Convoso error 6001: No such lead');
 		expect(result.error?.context?.providerCode).toBe(6001);
@@ -338,7 +424,13 @@ describe('Callback → Update, Dismiss, Delete', () => {
 			resource: 'callback',
 			operation: 'update',
 			callbackId: String(target.id),
-			updateFields: { callbackTime: '2026-11-01T01:30', timeZone: 'America/New_York', userId: '33333', comments: 'moved', recipient: 'personal' },
+			updateFields: {
+				callbackTime: '2026-11-01T01:30',
+				timeZone: 'America/New_York',
+				userId: '33333',
+				comments: 'moved',
+				recipient: 'personal',
+			},
 		});
 		expect(result.error).toBeUndefined();
 		// 01:30 happens twice that night in New York: the first one (EDT, -4) is meant.
@@ -350,7 +442,11 @@ describe('Callback → Update, Dismiss, Delete', () => {
 			comments: 'moved',
 			recipient: 'personal',
 		});
-		expect(result.items[0].json).toMatchObject({ id: target.id, scheduledAt: '2026-11-01T05:30:00Z', agentId: 33333 });
+		expect(result.items[0].json).toMatchObject({
+			id: target.id,
+			scheduledAt: '2026-11-01T05:30:00Z',
+			agentId: 33333,
+		});
 		const stored = sandbox.convoso.getCallback(target.id)!;
 		expect(stored.user_id).toBe(33333);
 		expect(stored.comments).toBe('moved');
@@ -359,28 +455,54 @@ describe('Callback → Update, Dismiss, Delete', () => {
 	});
 
 	it('needs at least one field, and a time with a zone change', async () => {
-		const none = await run({ resource: 'callback', operation: 'update', callbackId: '5', updateFields: {} });
+		const none = await run({
+			resource: 'callback',
+			operation: 'update',
+			callbackId: '5',
+			updateFields: {},
+		});
 		expect(none.error?.message).toContain('Update Fields');
-		const zoneOnly = await run({ resource: 'callback', operation: 'update', callbackId: '5', updateFields: { timeZone: 'Asia/Kolkata' } });
+		const zoneOnly = await run({
+			resource: 'callback',
+			operation: 'update',
+			callbackId: '5',
+			updateFields: { timeZone: 'Asia/Kolkata' },
+		});
 		expect(zoneOnly.error?.message).toContain('Time Zone');
 		expect(convosoRequests()).toHaveLength(0);
 	});
 
 	it('dismisses with both documented field names', async () => {
 		const target = sandbox.convoso.addCallback({ stage: 'PENDING' });
-		const result = await run({ resource: 'callback', operation: 'dismiss', callbackId: String(target.id) });
+		const result = await run({
+			resource: 'callback',
+			operation: 'dismiss',
+			callbackId: String(target.id),
+		});
 		expect(result.error).toBeUndefined();
-		expect(convosoRequests()[0].form).toMatchObject({ callback_id: String(target.id), callback_status: 'dismissed', status: 'dismissed' });
+		expect(convosoRequests()[0].form).toMatchObject({
+			callback_id: String(target.id),
+			callback_status: 'dismissed',
+			status: 'dismissed',
+		});
 		expect(sandbox.convoso.getCallback(target.id)?.stage).toBe('DISMISSED');
 		expect(result.items[0].json).toMatchObject({ id: target.id, status: 'cancelled' });
 	});
 
 	it('deletes, and reports a missing callback as Convoso error 6074', async () => {
 		const target = sandbox.convoso.addCallback();
-		const deleted = await run({ resource: 'callback', operation: 'delete', callbackId: String(target.id) });
+		const deleted = await run({
+			resource: 'callback',
+			operation: 'delete',
+			callbackId: String(target.id),
+		});
 		expect(deleted.items[0].json).toEqual({ id: target.id, provider: 'convoso', deleted: true });
 		expect(sandbox.convoso.getCallback(target.id)).toBeUndefined();
-		const again = await run({ resource: 'callback', operation: 'delete', callbackId: String(target.id) });
+		const again = await run({
+			resource: 'callback',
+			operation: 'delete',
+			callbackId: String(target.id),
+		});
 		expect(again.error?.message).toBe('Convoso error 6074: Callback not found');
 	});
 });
@@ -389,15 +511,28 @@ describe('Lead → Search', () => {
 	it('finds a lead by phone number (any punctuation, with or without +1)', async () => {
 		const lead = sandbox.convoso.leads()[7];
 		const formatted = `+1 (${lead.phone_number.slice(0, 3)}) ${lead.phone_number.slice(3, 6)}-${lead.phone_number.slice(6)}`;
-		const result = await run({ resource: 'lead', operation: 'search', limit: 5, leadFilters: { phoneNumber: formatted } });
+		const result = await run({
+			resource: 'lead',
+			operation: 'search',
+			limit: 5,
+			leadFilters: { phoneNumber: formatted },
+		});
 		expect(result.error).toBeUndefined();
-		expect(convosoRequests()[0]).toMatchObject({ route: '/v1/leads/search', form: expect.objectContaining({ phone_number: lead.phone_number }) });
+		expect(convosoRequests()[0]).toMatchObject({
+			route: '/v1/leads/search',
+			form: expect.objectContaining({ phone_number: lead.phone_number }),
+		});
 		expect(result.items.map((item) => item.json.id)).toContain(lead.id);
 		expect(result.items[0].json.phone).toBe(`+1${lead.phone_number}`);
 	});
 
 	it('pages leads 2,000 at a time', async () => {
-		const result = await run({ resource: 'lead', operation: 'search', returnAll: true, leadFilters: {} });
+		const result = await run({
+			resource: 'lead',
+			operation: 'search',
+			returnAll: true,
+			leadFilters: {},
+		});
 		expect(result.items).toHaveLength(sandbox.convoso.leads().length);
 		expect(convosoRequests().every((r) => Number(r.form?.limit) <= 2000)).toBe(true);
 	});
@@ -413,7 +548,11 @@ describe('faults and errors', () => {
 		['a dropped connection', { type: 'drop' }, 2],
 		['a slow answer', { type: 'delay', delayMs: 300 }, 1],
 	])('a search survives %s', async (_name, fault, expectedRequests) => {
-		sandbox.faults.add({ provider: 'convoso', route: '/v1/callbacks/search', ...(fault as object) } as never);
+		sandbox.faults.add({
+			provider: 'convoso',
+			route: '/v1/callbacks/search',
+			...(fault as object),
+		} as never);
 		const result = await run(search);
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(3);
@@ -421,14 +560,25 @@ describe('faults and errors', () => {
 	});
 
 	it('gives up after the attempt limit with the provider status', async () => {
-		sandbox.faults.add({ provider: 'convoso', route: '/v1/callbacks/search', type: 'status', status: 503, count: 10 });
+		sandbox.faults.add({
+			provider: 'convoso',
+			route: '/v1/callbacks/search',
+			type: 'status',
+			status: 503,
+			count: 10,
+		});
 		const result = await run(search);
 		expect(result.error?.message).toContain('HTTP 503');
 		expect(convosoRequests()).toHaveLength(transportSettings.retryPolicy.maxAttempts);
 	});
 
 	it('turns an HTML error page into a short message, not the page', async () => {
-		sandbox.faults.add({ provider: 'convoso', route: '/v1/callbacks/search', type: 'html', status: 500 });
+		sandbox.faults.add({
+			provider: 'convoso',
+			route: '/v1/callbacks/search',
+			type: 'html',
+			status: 500,
+		});
 		const result = await run(search);
 		expect(result.error?.constructor.name).toBe('NodeApiError');
 		expect(result.error?.message).toMatch(/HTML page instead of data \(HTTP 500/);
@@ -447,7 +597,9 @@ describe('faults and errors', () => {
 		const result = await run(search, { credentials: credentials({ apiToken: wrong }) });
 		expect(result.error?.message).toContain('Convoso error');
 		expect(result.error?.description).toMatch(/API token/);
-		expect(JSON.stringify({ m: result.error?.message, d: result.error?.description })).not.toContain(wrong);
+		expect(
+			JSON.stringify({ m: result.error?.message, d: result.error?.description }),
+		).not.toContain(wrong);
 		expectNoSecret(result);
 	});
 
@@ -457,7 +609,11 @@ describe('faults and errors', () => {
 		const parameters = { resource: 'callback', operation: 'get', callbackId: '={{ $json.id }}' };
 
 		const continued = await run(parameters, { items, continueOnFail: true });
-		expect(continued.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(continued.items.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 		expect(continued.items[0].json.id).toBe(target.id);
 		expect(continued.items[1].json.error).toContain("'Callback ID'");
 		expect(continued.items[1].json.error).toContain('not-a-number');

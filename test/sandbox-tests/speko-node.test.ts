@@ -29,7 +29,11 @@ beforeEach(() => {
 
 async function run(
 	parameters: Record<string, unknown>,
-	options: { items?: Array<Record<string, unknown>>; continueOnFail?: boolean; apiKey?: string } = {},
+	options: {
+		items?: Array<Record<string, unknown>>;
+		continueOnFail?: boolean;
+		apiKey?: string;
+	} = {},
 ): Promise<RunNodeResult> {
 	return await runNode({
 		nodeType: new Speko(),
@@ -59,17 +63,30 @@ function scheduledCallback() {
 
 describe('Callback → Get Many', () => {
 	it('lists by status and source session in one request, normalized', async () => {
-		const mine = sandbox.speko.callbacks().find((c) => c.source_session_id && c.status === 'scheduled')!;
-		const result = await run({ operation: 'getMany', status: 'scheduled', sourceSessionId: mine.source_session_id, limit: 10 });
+		const mine = sandbox.speko
+			.callbacks()
+			.find((c) => c.source_session_id && c.status === 'scheduled')!;
+		const result = await run({
+			operation: 'getMany',
+			status: 'scheduled',
+			sourceSessionId: mine.source_session_id,
+			limit: 10,
+		});
 		expect(result.error).toBeUndefined();
 		const [request] = spekoRequests();
 		expectAuthorized(spekoRequests());
 		expect(request).toMatchObject({ method: 'GET', route: '/v1/callbacks' });
-		expect(request.query).toEqual({ status: 'scheduled', source_session_id: mine.source_session_id, limit: '10' });
+		expect(request.query).toEqual({
+			status: 'scheduled',
+			source_session_id: mine.source_session_id,
+			limit: '10',
+		});
 		const expected = sandbox.speko
 			.callbacks()
 			.filter((c) => c.status === 'scheduled' && c.source_session_id === mine.source_session_id);
-		expect(result.items.map((item) => item.json.id).sort()).toEqual(expected.map((c) => c.id).sort());
+		expect(result.items.map((item) => item.json.id).sort()).toEqual(
+			expected.map((c) => c.id).sort(),
+		);
 		const first = result.items.find((item) => item.json.id === mine.id)!.json;
 		expect(first).toMatchObject({
 			provider: 'speko',
@@ -88,7 +105,12 @@ describe('Callback → Get Many', () => {
 		try {
 			for (let i = 0; i < 120; i++) busy.speko.addCallback({ status: 'scheduled' });
 			for (let i = 0; i < 3; i++) busy.speko.addCallback({ status: 'cancelled' });
-			const parameters = { resource: 'callback', operation: 'getMany', status: 'any', returnAll: true };
+			const parameters = {
+				resource: 'callback',
+				operation: 'getMany',
+				status: 'any',
+				returnAll: true,
+			};
 			const result = await runNode({
 				nodeType: new Speko(),
 				credentialType: new SpekoApi(),
@@ -96,10 +118,21 @@ describe('Callback → Get Many', () => {
 				parameters: parameters as never,
 			});
 			expect(result.error).toBeUndefined();
-			expect(busy.requests.map((r) => r.query.status).sort()).toEqual(['cancelled', 'dispatched', 'dispatching', 'failed', 'scheduled']);
+			expect(busy.requests.map((r) => r.query.status).sort()).toEqual([
+				'cancelled',
+				'dispatched',
+				'dispatching',
+				'failed',
+				'scheduled',
+			]);
 			expect(busy.requests.every((r) => r.query.limit === '100')).toBe(true);
 			expect(result.items).toHaveLength(103);
-			expect(result.hints).toEqual([expect.objectContaining({ type: 'warning', message: expect.stringContaining('status: scheduled') })]);
+			expect(result.hints).toEqual([
+				expect.objectContaining({
+					type: 'warning',
+					message: expect.stringContaining('status: scheduled'),
+				}),
+			]);
 
 			const strict = await runNode({
 				nodeType: new Speko(),
@@ -107,7 +140,9 @@ describe('Callback → Get Many', () => {
 				credentials: { apiKey: KEY, baseUrl: busy.baseUrls.speko },
 				parameters: { ...parameters, onIncomplete: 'fail' } as never,
 			});
-			expect(strict.error?.message).toMatch(/may have more callbacks than it can list \(status: scheduled\)/);
+			expect(strict.error?.message).toMatch(
+				/may have more callbacks than it can list \(status: scheduled\)/,
+			);
 		} finally {
 			await busy.close();
 		}
@@ -125,7 +160,10 @@ describe('Callback → Get', () => {
 		const target = scheduledCallback();
 		const result = await run({ operation: 'get', callbackId: target.id, simplify: false });
 		expect(result.error).toBeUndefined();
-		expect(spekoRequests()[0]).toMatchObject({ method: 'GET', route: `/v1/callbacks/${target.id}` });
+		expect(spekoRequests()[0]).toMatchObject({
+			method: 'GET',
+			route: `/v1/callbacks/${target.id}`,
+		});
 		expect(result.items[0].json).toEqual(target);
 	});
 
@@ -146,13 +184,25 @@ describe('Callback → Get', () => {
 describe('Callback → Cancel', () => {
 	it('cancels with a reason', async () => {
 		const target = scheduledCallback();
-		const result = await run({ operation: 'cancel', callbackId: target.id, reason: 'Customer called in already' });
+		const result = await run({
+			operation: 'cancel',
+			callbackId: target.id,
+			reason: 'Customer called in already',
+		});
 		expect(result.error).toBeUndefined();
 		const [request] = spekoRequests();
-		expect(request).toMatchObject({ method: 'POST', route: `/v1/callbacks/${target.id}/cancel`, json: { reason: 'Customer called in already' } });
+		expect(request).toMatchObject({
+			method: 'POST',
+			route: `/v1/callbacks/${target.id}/cancel`,
+			json: { reason: 'Customer called in already' },
+		});
 		expect(request.headers['content-type']).toContain('application/json');
 		expect(sandbox.speko.getCallback(target.id)?.status).toBe('cancelled');
-		expect(result.items[0].json).toMatchObject({ id: target.id, status: 'cancelled', details: expect.objectContaining({ reason: 'Customer called in already' }) });
+		expect(result.items[0].json).toMatchObject({
+			id: target.id,
+			status: 'cancelled',
+			details: expect.objectContaining({ reason: 'Customer called in already' }),
+		});
 	});
 
 	it('checks the reason length (500 characters) before any request', async () => {
@@ -160,7 +210,11 @@ describe('Callback → Cancel', () => {
 		const ok = await run({ operation: 'cancel', callbackId: target.id, reason: 'x'.repeat(500) });
 		expect(ok.error).toBeUndefined();
 		sandbox.clearRequests();
-		const tooLong = await run({ operation: 'cancel', callbackId: scheduledCallback().id, reason: 'x'.repeat(501) });
+		const tooLong = await run({
+			operation: 'cancel',
+			callbackId: scheduledCallback().id,
+			reason: 'x'.repeat(501),
+		});
 		expect(tooLong.error?.message).toMatch(/'Reason'.*at most 500 characters/);
 		expect(spekoRequests()).toHaveLength(0);
 	});
@@ -180,7 +234,10 @@ describe('Callback → Dispatch Now', () => {
 		const result = await run({ operation: 'dispatch', callbackId: target.id });
 		expect(result.error).toBeUndefined();
 		expect(spekoRequests()).toHaveLength(1);
-		expect(spekoRequests()[0]).toMatchObject({ method: 'POST', route: `/v1/callbacks/${target.id}/dispatch` });
+		expect(spekoRequests()[0]).toMatchObject({
+			method: 'POST',
+			route: `/v1/callbacks/${target.id}/dispatch`,
+		});
 		expect(result.items[0].json).toMatchObject({ id: target.id, status: 'dispatching' });
 		sandbox.speko.settle();
 		expect(sandbox.speko.getCallback(target.id)?.status).toBe('dispatched');
@@ -190,7 +247,9 @@ describe('Callback → Dispatch Now', () => {
 		const target = scheduledCallback();
 		await run({ operation: 'cancel', callbackId: target.id });
 		const result = await run({ operation: 'dispatch', callbackId: target.id });
-		expect(result.error?.message).toContain(`Callback ${target.id} cannot be dispatched: it is not in status "scheduled"`);
+		expect(result.error?.message).toContain(
+			`Callback ${target.id} cannot be dispatched: it is not in status "scheduled"`,
+		);
 	});
 
 	it('says when the workspace is out of credits (402) and changes nothing', async () => {
@@ -231,7 +290,10 @@ describe('errors', () => {
 
 	it('reports a wrong key without revealing it', async () => {
 		const wrong = 'sk_live_wrong_key_123';
-		const result = await run({ operation: 'getMany', status: 'scheduled', limit: 5 }, { apiKey: wrong });
+		const result = await run(
+			{ operation: 'getMany', status: 'scheduled', limit: 5 },
+			{ apiKey: wrong },
+		);
 		expect(result.error?.message).toMatch(/^Speko rejected the API key/);
 		expect(JSON.stringify([result.error?.message, result.error?.description])).not.toContain(wrong);
 	});
@@ -242,9 +304,17 @@ describe('errors', () => {
 			{ operation: 'get', callbackId: '={{ $json.id }}' },
 			{ items: [{ id: good.id }, { id: 'cb_missing' }, { id: '' }], continueOnFail: true },
 		);
-		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.items.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 		expect(result.items[0].json.id).toBe(good.id);
-		expect(result.items[1].json).toMatchObject({ error: expect.stringMatching(/^Not found/), httpCode: '404', code: 'NOT_FOUND' });
+		expect(result.items[1].json).toMatchObject({
+			error: expect.stringMatching(/^Not found/),
+			httpCode: '404',
+			code: 'NOT_FOUND',
+		});
 		expect(result.items[2].json.error).toContain("'Callback ID'");
 	});
 });

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 
-import { CALLBACK_STATUSES, idOrNull, mapStatus, numberOrNull, stringOrNull, toE164 } from '../../nodes/shared/callback';
+import {
+	CALLBACK_STATUSES,
+	idOrNull,
+	mapStatus,
+	numberOrNull,
+	stringOrNull,
+	toE164,
+} from '../../nodes/shared/callback';
 import type { CallbackStatus } from '../../nodes/shared/callback';
 
 describe('mapStatus', () => {
@@ -11,7 +18,15 @@ describe('mapStatus', () => {
 	};
 
 	it('ignores case, surrounding spaces, and reads spaces and dashes as underscores', () => {
-		for (const word of ['PAST_DUE', 'past_due', 'Past Due', 'past-due', 'PAST  DUE', ' past due ', 'Past - Due']) {
+		for (const word of [
+			'PAST_DUE',
+			'past_due',
+			'Past Due',
+			'past-due',
+			'PAST  DUE',
+			' past due ',
+			'Past - Due',
+		]) {
 			expect(mapStatus(table, word)).toBe('past_due');
 		}
 		expect(mapStatus(table, 'pending')).toBe('scheduled');
@@ -32,7 +47,9 @@ describe('mapStatus', () => {
 			}),
 			{ numRuns: 200 },
 		);
-		expect(CALLBACK_STATUSES).toEqual(expect.arrayContaining(['scheduled', 'past_due', 'completed', 'cancelled']));
+		expect(CALLBACK_STATUSES).toEqual(
+			expect.arrayContaining(['scheduled', 'past_due', 'completed', 'cancelled']),
+		);
 	});
 });
 
@@ -42,7 +59,17 @@ describe('stringOrNull', () => {
 		expect(stringOrNull(12)).toBe('12');
 		expect(stringOrNull(0)).toBe('0');
 		expect(stringOrNull(1.5)).toBe('1.5');
-		for (const value of ['', '   ', null, undefined, Number.NaN, Number.POSITIVE_INFINITY, true, {}, []]) {
+		for (const value of [
+			'',
+			'   ',
+			null,
+			undefined,
+			Number.NaN,
+			Number.POSITIVE_INFINITY,
+			true,
+			{},
+			[],
+		]) {
 			expect(stringOrNull(value)).toBeNull();
 		}
 	});
@@ -65,7 +92,11 @@ describe('idOrNull', () => {
 	it('never changes an id: written back as text it is what the provider sent', () => {
 		fc.assert(
 			fc.property(
-				fc.oneof(fc.string({ minLength: 1 }), fc.stringMatching(/^\d{1,20}$/), fc.nat().map(String)),
+				fc.oneof(
+					fc.string({ minLength: 1 }),
+					fc.stringMatching(/^\d{1,20}$/),
+					fc.nat().map(String),
+				),
 				(raw) => {
 					fc.pre(raw.trim() !== '');
 					const id = idOrNull(raw);
@@ -86,18 +117,36 @@ describe('numberOrNull', () => {
 		expect(numberOrNull(' 7 ')).toBe(7);
 		expect(numberOrNull('-3')).toBe(-3);
 		expect(numberOrNull('12.5')).toBe(12.5);
-		for (const value of ['', ' ', 'abc', '1e3', '0x10', '12abc', '1.', null, undefined, Number.NaN, Number.POSITIVE_INFINITY, true, {}]) {
+		for (const value of [
+			'',
+			' ',
+			'abc',
+			'1e3',
+			'0x10',
+			'12abc',
+			'1.',
+			null,
+			undefined,
+			Number.NaN,
+			Number.POSITIVE_INFINITY,
+			true,
+			{},
+		]) {
 			expect(numberOrNull(value)).toBeNull();
 		}
 	});
 
 	it('reads back any finite number written as text', () => {
 		fc.assert(
-			fc.property(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: 0, max: 99 }), (whole, cents) => {
-				const text = `${whole}.${String(cents).padStart(2, '0')}`;
-				expect(numberOrNull(text)).toBe(Number(text));
-				expect(numberOrNull(String(whole))).toBe(whole);
-			}),
+			fc.property(
+				fc.integer({ min: -1e9, max: 1e9 }),
+				fc.integer({ min: 0, max: 99 }),
+				(whole, cents) => {
+					const text = `${whole}.${String(cents).padStart(2, '0')}`;
+					expect(numberOrNull(text)).toBe(Number(text));
+					expect(numberOrNull(String(whole))).toBe(whole);
+				},
+			),
 			{ numRuns: 200 },
 		);
 	});
@@ -139,14 +188,18 @@ describe('toE164', () => {
 
 	it('keeps valid E.164 numbers and is idempotent', () => {
 		fc.assert(
-			fc.property(fc.stringMatching(/^[1-9]\d{6,14}$/), fc.constantFrom('1', '44', '91', '', undefined), (digits, code) => {
-				const e164 = `+${digits}`;
-				expect(toE164(e164, code)).toBe(e164);
-				expect(toE164(`00${digits}`, code)).toBe(e164);
-				const once = toE164(digits, code);
-				expect(toE164(once, code)).toBe(once);
-				if (once !== null && once.startsWith('+')) expect(once).toMatch(/^\+[1-9]\d{6,14}$/);
-			}),
+			fc.property(
+				fc.stringMatching(/^[1-9]\d{6,14}$/),
+				fc.constantFrom('1', '44', '91', '', undefined),
+				(digits, code) => {
+					const e164 = `+${digits}`;
+					expect(toE164(e164, code)).toBe(e164);
+					expect(toE164(`00${digits}`, code)).toBe(e164);
+					const once = toE164(digits, code);
+					expect(toE164(once, code)).toBe(once);
+					if (once !== null && once.startsWith('+')) expect(once).toMatch(/^\+[1-9]\d{6,14}$/);
+				},
+			),
 			{ numRuns: 300 },
 		);
 	});

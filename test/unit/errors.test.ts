@@ -27,25 +27,39 @@ function allStrings(value: unknown, seen = new Set<unknown>()): string[] {
 	if (typeof value === 'string') return [value];
 	if (typeof value !== 'object' || value === null || seen.has(value)) return [];
 	seen.add(value);
-	const keys = new Set([...Object.getOwnPropertyNames(value), 'message', 'description', 'cause', 'stack']);
+	const keys = new Set([
+		...Object.getOwnPropertyNames(value),
+		'message',
+		'description',
+		'cause',
+		'stack',
+	]);
 	return [...keys].flatMap((key) => allStrings((value as Record<string, unknown>)[key], seen));
 }
 
 describe('redact', () => {
 	it('removes every occurrence of each known secret', () => {
-		expect(redact(`token ${SECRET} and again ${SECRET}.`, [SECRET])).toBe('token [redacted] and again [redacted].');
+		expect(redact(`token ${SECRET} and again ${SECRET}.`, [SECRET])).toBe(
+			'token [redacted] and again [redacted].',
+		);
 		expect(redact('a+b(c)*d? here', ['a+b(c)*d?'])).toBe('[redacted] here');
 	});
 
 	it('ignores very short and non-text secret values, which would wipe out ordinary words', () => {
 		expect(redact('the cat sat', ['cat', 'a', ''])).toBe('the cat sat');
-		expect(redact('abcd efgh', [undefined as unknown as string, 5 as unknown as string, 'efgh'])).toBe('abcd [redacted]');
+		expect(
+			redact('abcd efgh', [undefined as unknown as string, 5 as unknown as string, 'efgh']),
+		).toBe('abcd [redacted]');
 	});
 
 	it('removes any secret value from any text around it', () => {
 		fc.assert(
 			fc.property(
-				fc.string({ unit: fc.constantFrom(...'abcdefXYZ0123456789-_.~+/=!$%^*()'.split('')), minLength: 4, maxLength: 40 }),
+				fc.string({
+					unit: fc.constantFrom(...'abcdefXYZ0123456789-_.~+/=!$%^*()'.split('')),
+					minLength: 4,
+					maxLength: 40,
+				}),
 				fc.string({ maxLength: 60 }),
 				fc.string({ maxLength: 60 }),
 				(secret, before, after) => {
@@ -62,15 +76,27 @@ describe('redact', () => {
 	it.each([
 		['auth_token=abc123XYZ&limit=20', 'abc123XYZ', 'auth_token=[redacted]&limit=20'],
 		['GET /v1/callbacks/search?AUTH_TOKEN=abc123XYZ', 'abc123XYZ', undefined],
-		['{"success":false,"token":"abc123XYZ"}', 'abc123XYZ', '{"success":false,"token":"[redacted]"}'],
+		[
+			'{"success":false,"token":"abc123XYZ"}',
+			'abc123XYZ',
+			'{"success":false,"token":"[redacted]"}',
+		],
 		['{"apiToken": "abc123XYZ", "ok": 1}', 'abc123XYZ', undefined],
 		['{"api_key":"abc123XYZ"}', 'abc123XYZ', undefined],
 		['password=hunter2hunter', 'hunter2hunter', undefined],
 		['{"access_token":"eyJhbGciOi.abc","refresh_token":"r-987654"}', 'eyJhbGciOi', undefined],
 		['{"access_token":"eyJhbGciOi.abc","refresh_token":"r-987654"}', 'r-987654', undefined],
 		['client_secret=s3cr3tvalue', 's3cr3tvalue', undefined],
-		['Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig_-+/=', 'eyJhbGciOiJIUzI1NiJ9', undefined],
-		['Error: invalid.authentication.token:0a1b2c3d-4e5f', '0a1b2c3d-4e5f', 'Error: invalid.authentication.token:[redacted]'],
+		[
+			'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig_-+/=',
+			'eyJhbGciOiJIUzI1NiJ9',
+			undefined,
+		],
+		[
+			'Error: invalid.authentication.token:0a1b2c3d-4e5f',
+			'0a1b2c3d-4e5f',
+			'Error: invalid.authentication.token:[redacted]',
+		],
 		['{"sessionId":"9F8E7D6C5B4A"}', '9F8E7D6C5B4A', undefined],
 		['session_id=9F8E7D6C5B4A; path=/', '9F8E7D6C5B4A', undefined],
 		['sessionToken: 9F8E7D6C5B4A', '9F8E7D6C5B4A', undefined],
@@ -120,7 +146,11 @@ describe('toNodeApiError', () => {
 
 	it("keeps the provider's words where n8n would put a generic HTTP message", () => {
 		for (const httpCode of [400, 401, 403, 404, 429, 500, 502, 503]) {
-			const error = toNodeApiError(node, { httpCode, message: `Provider said no (${httpCode})` }, []);
+			const error = toNodeApiError(
+				node,
+				{ httpCode, message: `Provider said no (${httpCode})` },
+				[],
+			);
 			expect(error.message).toBe(`Provider said no (${httpCode})`);
 			expect(error.httpCode).toBe(String(httpCode));
 		}
@@ -128,7 +158,11 @@ describe('toNodeApiError', () => {
 
 	it("keeps the transport's words for network failures, which n8n would replace by its own", () => {
 		for (const code of ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT']) {
-			const error = toNodeApiError(node, { code, message: `Could not reach Convoso (${code})` }, []);
+			const error = toNodeApiError(
+				node,
+				{ code, message: `Could not reach Convoso (${code})` },
+				[],
+			);
 			expect(error.message).toBe(`Could not reach Convoso (${code})`);
 			expect(error.context.providerCode).toBe(code);
 		}
@@ -152,7 +186,9 @@ describe('InputError', () => {
 		const error = new InputError('Callback Time', '2026-13-01', 'a date-time');
 		expect(error).toBeInstanceOf(Error);
 		expect(error.name).toBe('InputError');
-		expect(error.message).toBe(`Invalid value for 'Callback Time': "2026-13-01". Expected a date-time.`);
+		expect(error.message).toBe(
+			`Invalid value for 'Callback Time': "2026-13-01". Expected a date-time.`,
+		);
 		expect(error.field).toBe('Callback Time');
 		expect(error.value).toBe('2026-13-01');
 		expect(error.expected).toBe('a date-time');
@@ -177,7 +213,9 @@ describe('InputError', () => {
 	it('becomes a NodeOperationError that keeps the message and says what the field must be', () => {
 		const error = asNodeError(node, new InputError('Lead ID', 'abc', 'a positive whole number'), 2);
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe(`Invalid value for 'Lead ID': "abc". Expected a positive whole number.`);
+		expect(error.message).toBe(
+			`Invalid value for 'Lead ID': "abc". Expected a positive whole number.`,
+		);
 		expect(error.description).toContain('Lead ID');
 		expect(error.description).toContain('a positive whole number');
 		expect(error.context.itemIndex).toBe(2);
@@ -186,7 +224,11 @@ describe('InputError', () => {
 
 describe('asNodeError', () => {
 	it('passes provider errors through, tied to the item', () => {
-		const apiError = toNodeApiError(node, { httpCode: 404, code: 6074, message: 'Callback not found' }, []);
+		const apiError = toNodeApiError(
+			node,
+			{ httpCode: 404, code: 6074, message: 'Callback not found' },
+			[],
+		);
 		const result = asNodeError(node, apiError, 5);
 		expect(result).toBe(apiError);
 		expect(result.context.itemIndex).toBe(5);

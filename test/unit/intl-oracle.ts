@@ -57,7 +57,8 @@ export interface Wall {
 /** What a clock in `zone` shows at `ms`, to the second, as Intl reports it. */
 export function intlWall(zone: string, ms: number): Wall {
 	const parts = wallFormatter(zone).formatToParts(new Date(ms));
-	const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((part) => part.type === type)?.value);
+	const get = (type: Intl.DateTimeFormatPartTypes) =>
+		Number(parts.find((part) => part.type === type)?.value);
 	return {
 		year: get('year'),
 		month: get('month'),
@@ -70,7 +71,15 @@ export function intlWall(zone: string, ms: number): Wall {
 
 /** The wall time read as if it were UTC: a plain number to compare and shift wall times. */
 export function wallAsUtcMs(wall: Wall): number {
-	return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, wall.millisecond ?? 0);
+	return Date.UTC(
+		wall.year,
+		wall.month - 1,
+		wall.day,
+		wall.hour,
+		wall.minute,
+		wall.second,
+		wall.millisecond ?? 0,
+	);
 }
 
 export function utcMsAsWall(ms: number): Wall {

@@ -1,9 +1,15 @@
 import fc from 'fast-check';
 
-import { collectPages, linkedPages, numberedPages, offsetPages } from '../../nodes/shared/pagination';
+import {
+	collectPages,
+	linkedPages,
+	numberedPages,
+	offsetPages,
+} from '../../nodes/shared/pagination';
 import type { LinkedPage } from '../../nodes/shared/pagination';
 
-const range = (from: number, count: number) => Array.from({ length: Math.max(0, count) }, (_, i) => from + i);
+const range = (from: number, count: number) =>
+	Array.from({ length: Math.max(0, count) }, (_, i) => from + i);
 
 /** A server of `total` items numbered 0..total-1, paged by offset/limit, that counts its requests. */
 function offsetServer(total: number, options: { reportTotal?: boolean; maxPage?: number } = {}) {
@@ -75,7 +81,9 @@ describe('offsetPages', () => {
 
 	it('starts at startOffset', async () => {
 		const server = offsetServer(30);
-		expect(await all(offsetPages(server.fetchPage, { pageSize: 10, startOffset: 15 }))).toEqual(range(15, 15));
+		expect(await all(offsetPages(server.fetchPage, { pageSize: 10, startOffset: 15 }))).toEqual(
+			range(15, 15),
+		);
 		expect(server.requests).toEqual([
 			[15, 10],
 			[25, 10],
@@ -115,7 +123,10 @@ describe('offsetPages', () => {
 					const fullPagesNeeded = Math.ceil(wanted / pageSize);
 					const reachesEnd = maxItems === undefined || maxItems > total;
 					// Without a total, reaching the end costs one short (maybe empty) page more.
-					const expected = reportTotal || !reachesEnd ? Math.max(1, fullPagesNeeded) : Math.floor(total / pageSize) + 1;
+					const expected =
+						reportTotal || !reachesEnd
+							? Math.max(1, fullPagesNeeded)
+							: Math.floor(total / pageSize) + 1;
 					expect(server.requests).toHaveLength(expected);
 				},
 			),
@@ -159,13 +170,17 @@ describe('numberedPages', () => {
 			requests.push(page);
 			return { items: range(page * 10, 10), totalPages: 3 };
 		};
-		expect(await all(numberedPages(fetchPage, { perPage: 10, firstPage: 0 }))).toEqual(range(0, 30));
+		expect(await all(numberedPages(fetchPage, { perPage: 10, firstPage: 0 }))).toEqual(
+			range(0, 30),
+		);
 		expect(requests).toEqual([0, 1, 2]);
 	});
 
 	it('stops at maxItems', async () => {
 		const server = pageServer(100, 20);
-		expect(await all(numberedPages(server.fetchPage, { perPage: 20, maxItems: 30 }))).toEqual(range(0, 30));
+		expect(await all(numberedPages(server.fetchPage, { perPage: 20, maxItems: 30 }))).toEqual(
+			range(0, 30),
+		);
 		expect(server.requests).toHaveLength(2);
 	});
 
@@ -211,7 +226,10 @@ describe('linkedPages', () => {
 		expect(await all(linkedPages(loop.fetchPage))).toEqual(['a', 'b', 'c']);
 		expect(loop.requests).toEqual([undefined, '/p2', '/p3']);
 
-		const self = linkServer({ first: { items: ['a'], next: '/p2' }, '/p2': { items: ['b'], next: '/p2' } });
+		const self = linkServer({
+			first: { items: ['a'], next: '/p2' },
+			'/p2': { items: ['b'], next: '/p2' },
+		});
 		expect(await all(linkedPages(self.fetchPage))).toEqual(['a', 'b']);
 		expect(self.requests).toEqual([undefined, '/p2']);
 	});
@@ -221,7 +239,13 @@ describe('linkedPages', () => {
 			const n = link === undefined ? 0 : Number(link);
 			return { items: [`${n}a`, `${n}b`], next: String(n + 1) };
 		};
-		expect(await all(linkedPages(endless, { maxItems: 5 }))).toEqual(['0a', '0b', '1a', '1b', '2a']);
+		expect(await all(linkedPages(endless, { maxItems: 5 }))).toEqual([
+			'0a',
+			'0b',
+			'1a',
+			'1b',
+			'2a',
+		]);
 		expect(await all(linkedPages(endless, { maxPages: 2 }))).toEqual(['0a', '0b', '1a', '1b']);
 	});
 });

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 
-import { backoffDelay, defaultRetryPolicy, isRetryable, parseRetryAfter } from '../../nodes/shared/retry';
+import {
+	backoffDelay,
+	defaultRetryPolicy,
+	isRetryable,
+	parseRetryAfter,
+} from '../../nodes/shared/retry';
 import type { RetryPolicy } from '../../nodes/shared/retry';
 
 const status = (code: number) => ({ kind: 'status', status: code }) as const;
@@ -67,7 +72,10 @@ describe('parseRetryAfter', () => {
 		expect(parseRetryAfter(' 3 ', now)).toBe(3000);
 		expect(parseRetryAfter(2, now)).toBe(2000);
 		fc.assert(
-			fc.property(fc.integer({ min: 0, max: 100_000 }), (seconds) => parseRetryAfter(String(seconds), now) === seconds * 1000),
+			fc.property(
+				fc.integer({ min: 0, max: 100_000 }),
+				(seconds) => parseRetryAfter(String(seconds), now) === seconds * 1000,
+			),
 			{ numRuns: 200 },
 		);
 	});
@@ -92,14 +100,36 @@ describe('parseRetryAfter', () => {
 	});
 
 	it('gives undefined for absent or unreadable values (never a zero wait from garbage)', () => {
-		for (const value of [undefined, null, '', '   ', 'garbage', 'soon', 'soon 5', 'abc 1', '-5', '1 2', '5s', '12 apples', 'NaN', {}, true, [{}]]) {
+		for (const value of [
+			undefined,
+			null,
+			'',
+			'   ',
+			'garbage',
+			'soon',
+			'soon 5',
+			'abc 1',
+			'-5',
+			'1 2',
+			'5s',
+			'12 apples',
+			'NaN',
+			{},
+			true,
+			[{}],
+		]) {
 			expect(parseRetryAfter(value, now)).toBeUndefined();
 		}
 	});
 });
 
 describe('backoffDelay', () => {
-	const policy: RetryPolicy = { maxAttempts: 10, baseDelayMs: 500, maxDelayMs: 15_000, maxTotalMs: 60_000 };
+	const policy: RetryPolicy = {
+		maxAttempts: 10,
+		baseDelayMs: 500,
+		maxDelayMs: 15_000,
+		maxTotalMs: 60_000,
+	};
 
 	it('doubles with each retry (random at its extremes) until the cap', () => {
 		const low = (n: number) => backoffDelay(n, policy, undefined, () => 0);
@@ -121,7 +151,12 @@ describe('backoffDelay', () => {
 				fc.double({ min: 0, max: 1, noNaN: true }),
 				(n, base, max, random) => {
 					const step = Math.min(max, base * 2 ** (n - 1));
-					const delay = backoffDelay(n, { ...policy, baseDelayMs: base, maxDelayMs: max }, undefined, () => random);
+					const delay = backoffDelay(
+						n,
+						{ ...policy, baseDelayMs: base, maxDelayMs: max },
+						undefined,
+						() => random,
+					);
 					expect(delay).toBeGreaterThanOrEqual(Math.floor(step / 2));
 					expect(delay).toBeLessThanOrEqual(Math.ceil(step));
 					expect(delay).toBeLessThanOrEqual(max);

@@ -70,7 +70,13 @@ const zonedInstantArb = fc.oneof(
 );
 
 const daysIn = (year: number, month: number): number =>
-	month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+	month === 2
+		? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+			? 29
+			: 28
+		: [4, 6, 9, 11].includes(month)
+			? 30
+			: 31;
 
 /** Wall times, anywhere in the years tested or within 3 h of an offset change of their zone. */
 const zonedWallArb: fc.Arbitrary<{ zone: string; wall: Wall }> = fc.oneof(
@@ -84,7 +90,10 @@ const zonedWallArb: fc.Arbitrary<{ zone: string; wall: Wall }> = fc.oneof(
 			minute: fc.integer({ min: 0, max: 59 }),
 			second: fc.integer({ min: 0, max: 59 }),
 		})
-		.map(({ zone, ...wall }) => ({ zone: zone as string, wall: { ...wall, day: Math.min(wall.day, daysIn(wall.year, wall.month)) } })),
+		.map(({ zone, ...wall }) => ({
+			zone: zone as string,
+			wall: { ...wall, day: Math.min(wall.day, daysIn(wall.year, wall.month)) },
+		})),
 	fc
 		.tuple(
 			fc.constantFrom(...TRANSITIONS),
@@ -134,11 +143,20 @@ function expectInputError(run: () => unknown, field: string, valueText?: string)
 
 describe('the Intl oracle itself', () => {
 	it('finds DST changes in the zones tested (so the transition arbitraries are not empty)', () => {
-		for (const zone of ['America/New_York', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/St_Johns', 'Europe/Berlin']) {
+		for (const zone of [
+			'America/New_York',
+			'Australia/Lord_Howe',
+			'Pacific/Chatham',
+			'America/St_Johns',
+			'Europe/Berlin',
+		]) {
 			expect(TRANSITIONS.filter((t) => t.zone === zone).length).toBeGreaterThan(40);
 		}
 		// New York springs forward on 2026-03-08 at 07:00 UTC.
-		expect(TRANSITIONS).toContainEqual({ zone: 'America/New_York', at: Date.UTC(2026, 2, 8, 7, 0) });
+		expect(TRANSITIONS).toContainEqual({
+			zone: 'America/New_York',
+			at: Date.UTC(2026, 2, 8, 7, 0),
+		});
 	});
 });
 
@@ -146,7 +164,9 @@ describe('toConvosoCallbackTime', () => {
 	it('gives the local wall clock and the offset in force, so that local − offset = the instant (to the minute)', () => {
 		fc.assert(
 			fc.property(zonedInstantArb, ([zone, ms]) => {
-				const { callbackTime, timeZone } = toConvosoCallbackTime(DateTime.fromMillis(ms).setZone(zone));
+				const { callbackTime, timeZone } = toConvosoCallbackTime(
+					DateTime.fromMillis(ms).setZone(zone),
+				);
 				const wall = parseAmPm(callbackTime);
 				const offset = parseDotOffset(timeZone);
 				expect(offset).toBe(intlOffsetMinutes(zone, ms));
@@ -159,7 +179,8 @@ describe('toConvosoCallbackTime', () => {
 	});
 
 	it('writes 12-hour times with AM/PM at midnight, noon and afternoon', () => {
-		const at = (iso: string) => toConvosoCallbackTime(DateTime.fromISO(iso, { setZone: true })).callbackTime;
+		const at = (iso: string) =>
+			toConvosoCallbackTime(DateTime.fromISO(iso, { setZone: true })).callbackTime;
 		expect(at('2026-03-05T00:05:00Z')).toBe('2026-03-05 12:05 AM');
 		expect(at('2026-03-05T12:00:00Z')).toBe('2026-03-05 12:00 PM');
 		expect(at('2026-03-05T14:30:59.999Z')).toBe('2026-03-05 02:30 PM');
@@ -167,12 +188,22 @@ describe('toConvosoCallbackTime', () => {
 	});
 
 	it('uses the offset of the date itself in zones with DST', () => {
-		const convoso = (iso: string, zone: string) => toConvosoCallbackTime(DateTime.fromISO(iso).setZone(zone));
-		expect(convoso('2026-01-15T12:00:00Z', 'America/St_Johns')).toEqual({ callbackTime: '2026-01-15 08:30 AM', timeZone: '-3.30' });
-		expect(convoso('2026-07-15T12:00:00Z', 'America/St_Johns')).toEqual({ callbackTime: '2026-07-15 09:30 AM', timeZone: '-2.30' });
+		const convoso = (iso: string, zone: string) =>
+			toConvosoCallbackTime(DateTime.fromISO(iso).setZone(zone));
+		expect(convoso('2026-01-15T12:00:00Z', 'America/St_Johns')).toEqual({
+			callbackTime: '2026-01-15 08:30 AM',
+			timeZone: '-3.30',
+		});
+		expect(convoso('2026-07-15T12:00:00Z', 'America/St_Johns')).toEqual({
+			callbackTime: '2026-07-15 09:30 AM',
+			timeZone: '-2.30',
+		});
 		expect(convoso('2026-01-15T12:00:00Z', 'America/New_York').timeZone).toBe('-5.00');
 		expect(convoso('2026-07-15T12:00:00Z', 'America/New_York').timeZone).toBe('-4.00');
-		expect(convoso('2026-03-05T09:00:00Z', 'Asia/Kolkata')).toEqual({ callbackTime: '2026-03-05 02:30 PM', timeZone: '+5.30' });
+		expect(convoso('2026-03-05T09:00:00Z', 'Asia/Kolkata')).toEqual({
+			callbackTime: '2026-03-05 02:30 PM',
+			timeZone: '+5.30',
+		});
 		expect(convoso('2026-03-05T09:00:00Z', 'Asia/Kathmandu').timeZone).toBe('+5.45');
 		expect(convoso('2026-01-15T00:00:00Z', 'Pacific/Chatham').timeZone).toBe('+13.45');
 		expect(convoso('2026-07-15T00:00:00Z', 'Pacific/Chatham').timeZone).toBe('+12.45');
@@ -229,31 +260,43 @@ describe('parseDateTimeInput', () => {
 		let gaps = 0;
 		let overlaps = 0;
 		fc.assert(
-			fc.property(zonedWallArb, fc.constantFrom('T', ' '), fc.boolean(), ({ zone, wall }, separator, withSeconds) => {
-				const input = { ...wall, second: withSeconds ? wall.second : 0 };
-				const text = wallText(input, separator, withSeconds);
-				const showing = instantsShowing(zone, input);
-				let result: DateTime;
-				try {
-					result = parseDateTimeInput(text, zone, 'When');
-				} catch (error) {
-					expect(error).toBeInstanceOf(InputError);
-					expect((error as Error).message).toContain(`'When'`);
-					expect((error as Error).message).toContain(text);
-					// Thrown only when no instant at all shows this wall time.
-					expect(showing).toEqual([]);
-					gaps++;
-					return;
-				}
-				expect(showing.length).toBeGreaterThan(0);
-				if (showing.length > 1) overlaps++;
-				// The earliest instant that shows it; the clock in the zone shows it.
-				expect(result.toMillis()).toBe(showing[0]);
-				const { year, month, day, hour, minute, second } = input;
-				expect(intlWall(zone, result.toMillis())).toEqual({ year, month, day, hour, minute, second });
-				expect(result.zoneName).toBe(zone);
-				expect(result.offset).toBe(intlOffsetMinutes(zone, result.toMillis()));
-			}),
+			fc.property(
+				zonedWallArb,
+				fc.constantFrom('T', ' '),
+				fc.boolean(),
+				({ zone, wall }, separator, withSeconds) => {
+					const input = { ...wall, second: withSeconds ? wall.second : 0 };
+					const text = wallText(input, separator, withSeconds);
+					const showing = instantsShowing(zone, input);
+					let result: DateTime;
+					try {
+						result = parseDateTimeInput(text, zone, 'When');
+					} catch (error) {
+						expect(error).toBeInstanceOf(InputError);
+						expect((error as Error).message).toContain(`'When'`);
+						expect((error as Error).message).toContain(text);
+						// Thrown only when no instant at all shows this wall time.
+						expect(showing).toEqual([]);
+						gaps++;
+						return;
+					}
+					expect(showing.length).toBeGreaterThan(0);
+					if (showing.length > 1) overlaps++;
+					// The earliest instant that shows it; the clock in the zone shows it.
+					expect(result.toMillis()).toBe(showing[0]);
+					const { year, month, day, hour, minute, second } = input;
+					expect(intlWall(zone, result.toMillis())).toEqual({
+						year,
+						month,
+						day,
+						hour,
+						minute,
+						second,
+					});
+					expect(result.zoneName).toBe(zone);
+					expect(result.offset).toBe(intlOffsetMinutes(zone, result.toMillis()));
+				},
+			),
 			{ numRuns: 400 },
 		);
 		// The runs did reach both kinds of DST edge cases.
@@ -326,7 +369,10 @@ describe('parseDateTimeInput', () => {
 				const offset = intlOffsetMinutes(sourceZone, ms);
 				const local = utcMsAsWall(ms + offset * 60_000);
 				const offsetText = `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
-				const foreign = { isValid: true, toISO: () => `${wallText(local)}.${pad(local.millisecond ?? 0, 3)}${offsetText}` };
+				const foreign = {
+					isValid: true,
+					toISO: () => `${wallText(local)}.${pad(local.millisecond ?? 0, 3)}${offsetText}`,
+				};
 				const fromForeign = parseDateTimeInput(foreign, zone, 'When');
 				expect(fromForeign.toMillis()).toBe(ms);
 				expect(fromForeign.zoneName).toBe(zone);
@@ -344,7 +390,15 @@ describe('parseDateTimeInput', () => {
 			} catch (error) {
 				expect(error).toBeInstanceOf(InputError);
 			}
-			if (result) expect(intlWall(zone, result.toMillis())).toEqual({ year: 2026, month: 3, day: 5, hour: 0, minute: 0, second: 0 });
+			if (result)
+				expect(intlWall(zone, result.toMillis())).toEqual({
+					year: 2026,
+					month: 3,
+					day: 5,
+					hour: 0,
+					minute: 0,
+					second: 0,
+				});
 		}
 	});
 
@@ -371,12 +425,21 @@ describe('parseDateTimeInput', () => {
 			[new Date(Number.NaN), undefined],
 			[{ isValid: false, toISO: () => null }, undefined],
 		];
-		for (const [value, shown] of cases) expectInputError(() => parseDateTimeInput(value, 'UTC', 'Callback Time'), 'Callback Time', shown);
+		for (const [value, shown] of cases)
+			expectInputError(
+				() => parseDateTimeInput(value, 'UTC', 'Callback Time'),
+				'Callback Time',
+				shown,
+			);
 	});
 
 	it('rejects epoch values that look like seconds, saying so', () => {
 		for (const value of [1772700000, '1772700000', 1_000_000]) {
-			const error = expectInputError(() => parseDateTimeInput(value, 'UTC', 'When'), 'When', String(value));
+			const error = expectInputError(
+				() => parseDateTimeInput(value, 'UTC', 'When'),
+				'When',
+				String(value),
+			);
 			expect(error.message).toMatch(/seconds/i);
 		}
 	});
@@ -395,15 +458,23 @@ describe('parseDateTimeInput', () => {
 			const [date, time] = text.split('T');
 			const [y, mo, d] = date.split('-').map(Number);
 			const [h, mi, s = 0] = time.split(':').map(Number);
-			expect(instantsShowing(zone, { year: y, month: mo, day: d, hour: h, minute: mi, second: s })).toEqual([]);
+			expect(
+				instantsShowing(zone, { year: y, month: mo, day: d, hour: h, minute: mi, second: s }),
+			).toEqual([]);
 			// ...and the parser says so, naming the zone.
 			const error = expectInputError(() => parseDateTimeInput(text, zone, 'When'), 'When', text);
 			expect(error.message).toContain(zone);
 		}
 		// Just outside the gaps.
-		expect(parseDateTimeInput('2026-03-08T01:59', 'America/New_York', 'When').toMillis()).toBe(Date.UTC(2026, 2, 8, 6, 59));
-		expect(parseDateTimeInput('2026-03-08T03:00', 'America/New_York', 'When').toMillis()).toBe(Date.UTC(2026, 2, 8, 7, 0));
-		expect(parseDateTimeInput('2026-10-04T02:30', 'Australia/Lord_Howe', 'When').toMillis()).toBe(Date.UTC(2026, 9, 3, 15, 30));
+		expect(parseDateTimeInput('2026-03-08T01:59', 'America/New_York', 'When').toMillis()).toBe(
+			Date.UTC(2026, 2, 8, 6, 59),
+		);
+		expect(parseDateTimeInput('2026-03-08T03:00', 'America/New_York', 'When').toMillis()).toBe(
+			Date.UTC(2026, 2, 8, 7, 0),
+		);
+		expect(parseDateTimeInput('2026-10-04T02:30', 'Australia/Lord_Howe', 'When').toMillis()).toBe(
+			Date.UTC(2026, 9, 3, 15, 30),
+		);
 
 		const overlap = parseDateTimeInput('2026-11-01T01:30', 'America/New_York', 'When');
 		expect(overlap.toISO()).toBe('2026-11-01T01:30:00.000-04:00');
@@ -420,10 +491,25 @@ describe('assertZone', () => {
 	it('accepts IANA zones (trimmed) and rejects anything else, naming the field', () => {
 		for (const zone of ZONES) expect(assertZone(zone, 'Time Zone')).toBe(zone);
 		expect(assertZone('  Asia/Kolkata ', 'Time Zone')).toBe('Asia/Kolkata');
-		for (const bad of ['Mars/Olympus_Mons', 'Asia/Calcutta_', 'New York', '', '   ', '+05:30', null, undefined, 5, {}]) {
+		for (const bad of [
+			'Mars/Olympus_Mons',
+			'Asia/Calcutta_',
+			'New York',
+			'',
+			'   ',
+			'+05:30',
+			null,
+			undefined,
+			5,
+			{},
+		]) {
 			expectInputError(() => assertZone(bad, 'Time Zone'), 'Time Zone');
 		}
-		const error = expectInputError(() => assertZone('Mars/Olympus_Mons', 'Time Zone'), 'Time Zone', 'Mars/Olympus_Mons');
+		const error = expectInputError(
+			() => assertZone('Mars/Olympus_Mons', 'Time Zone'),
+			'Time Zone',
+			'Mars/Olympus_Mons',
+		);
 		expect(error.message).toMatch(/IANA/);
 	});
 });
@@ -460,17 +546,35 @@ describe('localTextToIsoUtc', () => {
 	});
 
 	it('reads the documented examples', () => {
-		expect(localTextToIsoUtc('2026-03-05 14:30:00', 'America/New_York')).toBe('2026-03-05T19:30:00Z');
-		expect(localTextToIsoUtc('2026-03-05 02:30 PM', 'America/New_York')).toBe('2026-03-05T19:30:00Z');
+		expect(localTextToIsoUtc('2026-03-05 14:30:00', 'America/New_York')).toBe(
+			'2026-03-05T19:30:00Z',
+		);
+		expect(localTextToIsoUtc('2026-03-05 02:30 PM', 'America/New_York')).toBe(
+			'2026-03-05T19:30:00Z',
+		);
 		expect(localTextToIsoUtc('2026-03-05 02:30 PM', 'Asia/Kolkata')).toBe('2026-03-05T09:00:00Z');
-		expect(localTextToIsoUtc('2025-06-03 15:00:00', 'America/New_York')).toBe('2025-06-03T19:00:00Z');
+		expect(localTextToIsoUtc('2025-06-03 15:00:00', 'America/New_York')).toBe(
+			'2025-06-03T19:00:00Z',
+		);
 		expect(localTextToIsoUtc('2026-03-05 12:15 AM', 'UTC')).toBe('2026-03-05T00:15:00Z');
 		expect(localTextToIsoUtc('2026-03-05 12:15 PM', 'UTC')).toBe('2026-03-05T12:15:00Z');
 		expect(localTextToIsoUtc(' 2026-03-05 14:30:00 ', 'UTC')).toBe('2026-03-05T14:30:00Z');
 	});
 
 	it('gives null for empty, zero and unreadable values', () => {
-		for (const value of ['', '   ', '0000-00-00 00:00:00', '0000-00-00', 'garbage', '2026-02-30 10:00:00', '2026-03-05 14:30 XM', null, undefined, 5, {}]) {
+		for (const value of [
+			'',
+			'   ',
+			'0000-00-00 00:00:00',
+			'0000-00-00',
+			'garbage',
+			'2026-02-30 10:00:00',
+			'2026-03-05 14:30 XM',
+			null,
+			undefined,
+			5,
+			{},
+		]) {
 			expect(localTextToIsoUtc(value, 'America/New_York')).toBeNull();
 		}
 	});
@@ -487,7 +591,18 @@ describe('epochMsToIsoUtc and toIsoUtc', () => {
 		);
 		expect(epochMsToIsoUtc(Date.UTC(2026, 2, 5, 19, 30))).toBe('2026-03-05T19:30:00Z');
 		expect(epochMsToIsoUtc(Date.UTC(2026, 2, 5, 19, 30, 0, 250))).toBe('2026-03-05T19:30:00.250Z');
-		for (const value of [0, -1, '', '  ', 'abc', null, undefined, Number.NaN, Number.POSITIVE_INFINITY, {}]) {
+		for (const value of [
+			0,
+			-1,
+			'',
+			'  ',
+			'abc',
+			null,
+			undefined,
+			Number.NaN,
+			Number.POSITIVE_INFINITY,
+			{},
+		]) {
 			expect(epochMsToIsoUtc(value)).toBeNull();
 		}
 	});

@@ -1,5 +1,11 @@
 import { NodeApiError } from 'n8n-workflow';
-import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestOptions, INode, JsonObject } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INode,
+	JsonObject,
+} from 'n8n-workflow';
 
 import { convosoCall } from '../../nodes/Convoso/transport';
 import type { ProviderErrorInfo } from '../../nodes/shared/errors';
@@ -28,7 +34,11 @@ const spec: ProviderSpec = {
 	detectError: (response) => {
 		const body = response.body as { error?: string; code?: string | number } | undefined;
 		if (body && typeof body === 'object' && typeof body.error === 'string') {
-			return { httpCode: response.statusCode, code: body.code, message: `TestProvider error: ${body.error}` };
+			return {
+				httpCode: response.statusCode,
+				code: body.code,
+				message: `TestProvider error: ${body.error}`,
+			};
 		}
 		return undefined;
 	},
@@ -45,7 +55,11 @@ interface Call {
 
 function fakeContext(
 	answers: Answer[],
-	credentials: ICredentialDataDecryptedObject = { baseUrl: 'https://api.example.test/v1/', apiToken: SECRET, password: PASSWORD },
+	credentials: ICredentialDataDecryptedObject = {
+		baseUrl: 'https://api.example.test/v1/',
+		apiToken: SECRET,
+		password: PASSWORD,
+	},
 ) {
 	const calls: Call[] = [];
 	const logs: string[] = [];
@@ -55,22 +69,35 @@ function fakeContext(
 		getNode: () => node,
 		logger: { warn: log, info: log, debug: log, error: log },
 		helpers: {
-			async httpRequestWithAuthentication(this: unknown, credentialType: string, options: IHttpRequestOptions) {
+			async httpRequestWithAuthentication(
+				this: unknown,
+				credentialType: string,
+				options: IHttpRequestOptions,
+			) {
 				calls.push({ credentialType, options: structuredClone(options), thisArg: this });
 				// Like n8n's helper, add the credential to the objects handed over.
-				if (options.body && typeof options.body === 'object') (options.body as Record<string, unknown>).auth_token = SECRET;
+				if (options.body && typeof options.body === 'object')
+					(options.body as Record<string, unknown>).auth_token = SECRET;
 				if (options.qs) options.qs.auth_token = SECRET;
 				(options.headers as Record<string, unknown>).Authorization = `Bearer ${SECRET}`;
 				const answer = answers[Math.min(calls.length - 1, answers.length - 1)];
 				if (answer instanceof Error) throw answer;
-				return { statusCode: answer.statusCode, headers: answer.headers ?? {}, body: answer.body ?? '' };
+				return {
+					statusCode: answer.statusCode,
+					headers: answer.headers ?? {},
+					body: answer.body ?? '',
+				};
 			},
 		},
 	};
 	return { ctx: ctx as unknown as IExecuteFunctions, calls, logs };
 }
 
-const json = (statusCode: number, body: unknown, headers: Record<string, unknown> = {}): Answer => ({
+const json = (
+	statusCode: number,
+	body: unknown,
+	headers: Record<string, unknown> = {},
+): Answer => ({
 	statusCode,
 	headers: { 'content-type': 'application/json', ...headers },
 	body: JSON.stringify(body),
@@ -87,11 +114,24 @@ function n8nNetworkError(code: string): Error {
 }
 /** A plain wrapper whose cause carries the code, as other helper versions throw. */
 function wrappedNetworkError(code: string): Error {
-	return Object.assign(new Error('Request failed'), { name: 'NodeApiError', cause: Object.assign(new Error(`connect ${code}`), { code }) });
+	return Object.assign(new Error('Request failed'), {
+		name: 'NodeApiError',
+		cause: Object.assign(new Error(`connect ${code}`), { code }),
+	});
 }
 
-const get: ProviderRequest = { method: 'GET', path: '/callbacks', qs: { limit: 5 }, idempotent: true };
-const create: ProviderRequest = { method: 'POST', path: '/callbacks', body: { lead_id: '1' }, idempotent: false };
+const get: ProviderRequest = {
+	method: 'GET',
+	path: '/callbacks',
+	qs: { limit: 5 },
+	idempotent: true,
+};
+const create: ProviderRequest = {
+	method: 'POST',
+	path: '/callbacks',
+	body: { lead_id: '1' },
+	idempotent: false,
+};
 
 /** Every string reachable from a value (own properties, nested objects, causes). */
 function allStrings(value: unknown, seen = new Set<unknown>()): string[] {
@@ -134,7 +174,10 @@ afterEach(() => {
 
 describe('request options', () => {
 	it('hands the helper a full-response, text-encoded request below the base URL, without a trailing slash', async () => {
-		const { ctx, calls } = fakeContext([ok], { baseUrl: 'https://api.example.test/v1//', apiToken: SECRET });
+		const { ctx, calls } = fakeContext([ok], {
+			baseUrl: 'https://api.example.test/v1//',
+			apiToken: SECRET,
+		});
 		const result = await providerRequest(ctx, spec, {
 			method: 'POST',
 			path: '/callbacks/search',
@@ -171,7 +214,12 @@ describe('request options', () => {
 
 	it('sends JSON bodies as JSON, and no Content-Type without a body', async () => {
 		const { ctx, calls } = fakeContext([ok, ok]);
-		await providerRequest(ctx, spec, { method: 'PATCH', path: '/x', body: { a: 1 }, idempotent: true });
+		await providerRequest(ctx, spec, {
+			method: 'PATCH',
+			path: '/x',
+			body: { a: 1 },
+			idempotent: true,
+		});
 		await providerRequest(ctx, spec, { method: 'GET', path: '/y', idempotent: true });
 		expect(calls[0].options.headers?.['Content-Type']).toBe('application/json');
 		expect(calls[0].options.body).toEqual({ a: 1 });
@@ -181,7 +229,13 @@ describe('request options', () => {
 
 	it('gives the helper fresh objects on every attempt, and leaves the caller’s objects alone', async () => {
 		const { ctx, calls } = fakeContext([json(503, {}), json(503, {}), ok]);
-		const request: ProviderRequest = { method: 'POST', path: '/x', qs: { q: '1' }, body: { a: '1' }, idempotent: true };
+		const request: ProviderRequest = {
+			method: 'POST',
+			path: '/x',
+			qs: { q: '1' },
+			body: { a: '1' },
+			idempotent: true,
+		};
 		await providerRequest(ctx, spec, request);
 		expect(calls).toHaveLength(3);
 		for (const call of calls) {
@@ -189,11 +243,23 @@ describe('request options', () => {
 			expect(call.options.qs).toEqual({ q: '1' });
 			expect(call.options.headers).not.toHaveProperty('Authorization');
 		}
-		expect(request).toEqual({ method: 'POST', path: '/x', qs: { q: '1' }, body: { a: '1' }, idempotent: true });
+		expect(request).toEqual({
+			method: 'POST',
+			path: '/x',
+			qs: { q: '1' },
+			body: { a: '1' },
+			idempotent: true,
+		});
 	});
 
 	it('reads the answer: JSON parsed, headers in lower case, text kept', async () => {
-		const { ctx } = fakeContext([{ statusCode: 200, headers: { 'Content-Type': 'application/json', 'X-RateLimit-Remaining': '9' }, body: '{"a":[1]}' }]);
+		const { ctx } = fakeContext([
+			{
+				statusCode: 200,
+				headers: { 'Content-Type': 'application/json', 'X-RateLimit-Remaining': '9' },
+				body: '{"a":[1]}',
+			},
+		]);
 		const result = await providerRequest(ctx, spec, get);
 		expect(result.body).toEqual({ a: [1] });
 		expect(result.text).toBe('{"a":[1]}');
@@ -236,15 +302,18 @@ describe('retries', () => {
 		expect(sleeps).toHaveLength(1);
 	});
 
-	it.each([502, 503, 504])('does not repeat a create after HTTP %i (its outcome is unknown)', async (status) => {
-		const { ctx, calls } = fakeContext([{ statusCode: status, body: 'Service Unavailable' }, ok]);
-		const error = await failureOf(providerRequest(ctx, spec, create));
-		expect(calls).toHaveLength(1);
-		expect(sleeps).toHaveLength(0);
-		expect(error.httpCode).toBe(String(status));
-		expect(error.message).toContain(String(status));
-		expect(error.message).toContain('Service Unavailable');
-	});
+	it.each([502, 503, 504])(
+		'does not repeat a create after HTTP %i (its outcome is unknown)',
+		async (status) => {
+			const { ctx, calls } = fakeContext([{ statusCode: status, body: 'Service Unavailable' }, ok]);
+			const error = await failureOf(providerRequest(ctx, spec, create));
+			expect(calls).toHaveLength(1);
+			expect(sleeps).toHaveLength(0);
+			expect(error.httpCode).toBe(String(status));
+			expect(error.message).toContain(String(status));
+			expect(error.message).toContain('Service Unavailable');
+		},
+	);
 
 	it.each([500, 400, 401, 404])('never retries HTTP %i', async (status) => {
 		const { ctx, calls } = fakeContext([{ statusCode: status, body: 'nope' }, ok]);
@@ -267,7 +336,10 @@ describe('retries', () => {
 	});
 
 	it('reads "socket hang up" as a dropped connection', async () => {
-		const { ctx, calls } = fakeContext([new NodeApiError(node, new Error('socket hang up') as unknown as JsonObject), ok]);
+		const { ctx, calls } = fakeContext([
+			new NodeApiError(node, new Error('socket hang up') as unknown as JsonObject),
+			ok,
+		]);
 		await providerRequest(ctx, spec, get);
 		expect(calls).toHaveLength(2);
 	});
@@ -295,13 +367,20 @@ describe('retries', () => {
 		expect(error.message).toBe('TestProvider request failed: Invalid URL');
 
 		const cancelled = fakeContext([n8nNetworkError('ECONNRESET'), ok]);
-		(cancelled.ctx as unknown as { getExecutionCancelSignal: () => AbortSignal }).getExecutionCancelSignal = () => AbortSignal.abort();
+		(
+			cancelled.ctx as unknown as { getExecutionCancelSignal: () => AbortSignal }
+		).getExecutionCancelSignal = () => AbortSignal.abort();
 		await failureOf(providerRequest(cancelled.ctx, spec, get));
 		expect(cancelled.calls).toHaveLength(1);
 	});
 
 	it('makes at most maxAttempts attempts, then fails with the last answer', async () => {
-		transportSettings.retryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, maxTotalMs: 1_000_000 };
+		transportSettings.retryPolicy = {
+			maxAttempts: 4,
+			baseDelayMs: 100,
+			maxDelayMs: 1000,
+			maxTotalMs: 1_000_000,
+		};
 		const { ctx, calls } = fakeContext([{ statusCode: 503, body: 'Service Unavailable' }]);
 		const error = await failureOf(providerRequest(ctx, spec, get));
 		expect(calls).toHaveLength(4);
@@ -317,7 +396,12 @@ describe('retries', () => {
 	});
 
 	it('backs off with growing waits', async () => {
-		transportSettings.retryPolicy = { maxAttempts: 6, baseDelayMs: 100, maxDelayMs: 100_000, maxTotalMs: 1_000_000 };
+		transportSettings.retryPolicy = {
+			maxAttempts: 6,
+			baseDelayMs: 100,
+			maxDelayMs: 100_000,
+			maxTotalMs: 1_000_000,
+		};
 		const { ctx } = fakeContext([json(503, {})]);
 		await failureOf(providerRequest(ctx, spec, get));
 		expect(sleeps).toHaveLength(5);
@@ -325,7 +409,12 @@ describe('retries', () => {
 	});
 
 	it('stops retrying before the total time exceeds maxTotalMs', async () => {
-		transportSettings.retryPolicy = { maxAttempts: 1000, baseDelayMs: 1000, maxDelayMs: 4000, maxTotalMs: 20_000 };
+		transportSettings.retryPolicy = {
+			maxAttempts: 1000,
+			baseDelayMs: 1000,
+			maxDelayMs: 4000,
+			maxTotalMs: 20_000,
+		};
 		const started = clock;
 		const { ctx, calls } = fakeContext([json(503, {})]);
 		await failureOf(providerRequest(ctx, spec, get));
@@ -336,7 +425,10 @@ describe('retries', () => {
 	});
 
 	it('does not wait for a Retry-After beyond maxTotalMs, and reports it', async () => {
-		const { ctx, calls } = fakeContext([json(429, { error: 'slow down' }, { 'retry-after': '120' }), ok]);
+		const { ctx, calls } = fakeContext([
+			json(429, { error: 'slow down' }, { 'retry-after': '120' }),
+			ok,
+		]);
 		const error = await failureOf(providerRequest(ctx, spec, get));
 		expect(calls).toHaveLength(1);
 		expect(sleeps).toHaveLength(0);
@@ -353,7 +445,8 @@ describe('retries', () => {
 
 describe('error answers', () => {
 	it('turns HTML pages into a message with the page title, never the HTML', async () => {
-		const page = '<!DOCTYPE html><html><head><title> 502 Bad Gateway </title></head><body><h1>Bad Gateway</h1><p>nginx</p></body></html>';
+		const page =
+			'<!DOCTYPE html><html><head><title> 502 Bad Gateway </title></head><body><h1>Bad Gateway</h1><p>nginx</p></body></html>';
 		for (const answer of [
 			{ statusCode: 502, headers: { 'content-type': 'text/html' }, body: page },
 			{ statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: page },
@@ -386,8 +479,12 @@ describe('error answers', () => {
 
 	it('accepts empty and text answers when the request expects them', async () => {
 		const empty = fakeContext([{ statusCode: 204, body: '' }]);
-		expect((await providerRequest(empty.ctx, spec, { ...get, expect: 'none' })).body).toBeUndefined();
-		const text = fakeContext([{ statusCode: 200, headers: { 'content-type': 'text/plain' }, body: 'OK' }]);
+		expect(
+			(await providerRequest(empty.ctx, spec, { ...get, expect: 'none' })).body,
+		).toBeUndefined();
+		const text = fakeContext([
+			{ statusCode: 200, headers: { 'content-type': 'text/plain' }, body: 'OK' },
+		]);
 		expect((await providerRequest(text.ctx, spec, { ...get, expect: 'text' })).body).toBe('OK');
 	});
 
@@ -409,12 +506,17 @@ describe('error answers', () => {
 				return info.code === 6000;
 			},
 		});
-		expect(result.acceptedError).toMatchObject({ code: 6000, message: 'TestProvider error: Missing callbacks' });
+		expect(result.acceptedError).toMatchObject({
+			code: 6000,
+			message: 'TestProvider error: Missing callbacks',
+		});
 		expect(result.body).toEqual({ error: 'Missing callbacks', code: 6000 });
 		expect(seen).toHaveLength(1);
 
 		const refused = fakeContext([json(200, { error: 'Other', code: 6001 })]);
-		const error = await failureOf(providerRequest(refused.ctx, spec, get, { acceptError: (info) => info.code === 6000 }));
+		const error = await failureOf(
+			providerRequest(refused.ctx, spec, get, { acceptError: (info) => info.code === 6000 }),
+		);
 		expect(error.context.providerCode).toBe(6001);
 	});
 });
@@ -430,7 +532,10 @@ describe('secrets', () => {
 
 	const echoes: Array<[string, Answer]> = [
 		['an Ameyo-style token error', json(401, { error: `invalid.authentication.token:${SECRET}` })],
-		['a provider error quoting the token', json(200, { error: `Token ${SECRET} and password ${PASSWORD} are not valid` })],
+		[
+			'a provider error quoting the token',
+			json(200, { error: `Token ${SECRET} and password ${PASSWORD} are not valid` }),
+		],
 		[
 			'an HTML page with auth_token in its title and body',
 			{
@@ -439,13 +544,39 @@ describe('secrets', () => {
 				body: `<html><head><title>Error for auth_token=${SECRET}</title></head><body>auth_token=${SECRET}</body></html>`,
 			},
 		],
-		['an HTML title with the bare token', { statusCode: 500, headers: { 'content-type': 'text/html' }, body: `<html><title>Bad ${SECRET}</title></html>` }],
+		[
+			'an HTML title with the bare token',
+			{
+				statusCode: 500,
+				headers: { 'content-type': 'text/html' },
+				body: `<html><title>Bad ${SECRET}</title></html>`,
+			},
+		],
 		['a text answer quoting the token', { statusCode: 401, body: `Unauthorized: ${SECRET}` }],
-		['malformed JSON quoting the token', { statusCode: 200, headers: { 'content-type': 'application/json' }, body: `{"token": "${SECRET}", ` }],
-		['a long answer cut in the middle of the token', { statusCode: 400, body: `${'x'.repeat(193)}${SECRET} tail` }],
-		['malformed JSON cut in the middle of the token', { statusCode: 200, body: `{${'x'.repeat(113)}${SECRET}` }],
-		['a network error quoting the request', new Error(`connect failed for https://api.example.test/v1?auth_token=${SECRET}`)],
-		['a network error quoting the bare token', Object.assign(new Error(`request with ${SECRET} reset`), { code: 'ECONNRESET' })],
+		[
+			'malformed JSON quoting the token',
+			{
+				statusCode: 200,
+				headers: { 'content-type': 'application/json' },
+				body: `{"token": "${SECRET}", `,
+			},
+		],
+		[
+			'a long answer cut in the middle of the token',
+			{ statusCode: 400, body: `${'x'.repeat(193)}${SECRET} tail` },
+		],
+		[
+			'malformed JSON cut in the middle of the token',
+			{ statusCode: 200, body: `{${'x'.repeat(113)}${SECRET}` },
+		],
+		[
+			'a network error quoting the request',
+			new Error(`connect failed for https://api.example.test/v1?auth_token=${SECRET}`),
+		],
+		[
+			'a network error quoting the bare token',
+			Object.assign(new Error(`request with ${SECRET} reset`), { code: 'ECONNRESET' }),
+		],
 		['a 429 with the token, after all retries', json(429, { error: `rate limited for ${SECRET}` })],
 	];
 
@@ -453,15 +584,29 @@ describe('secrets', () => {
 		transportSettings.retryPolicy = { ...defaultRetryPolicy, maxAttempts: 2 };
 		const { ctx, logs } = fakeContext([answer]);
 		const error = await failureOf(providerRequest(ctx, spec, create));
-		expectNoSecret([error.message, error.description ?? '', ...allStrings(error), JSON.stringify(error), ...logs]);
+		expectNoSecret([
+			error.message,
+			error.description ?? '',
+			...allStrings(error),
+			JSON.stringify(error),
+			...logs,
+		]);
 	});
 });
 
 describe('with the Convoso spec', () => {
 	it('fails on success:false sent with HTTP 200, with the Convoso code', async () => {
-		const { ctx, calls } = fakeContext([json(200, { success: false, code: '6074', error: 'Callback not found' })], { apiToken: SECRET });
+		const { ctx, calls } = fakeContext(
+			[json(200, { success: false, code: '6074', error: 'Callback not found' })],
+			{ apiToken: SECRET },
+		);
 		const error = await failureOf(
-			convosoCall(ctx, '/callbacks/update', { callback_id: 9999 }, { idempotent: true, itemIndex: 1 }),
+			convosoCall(
+				ctx,
+				'/callbacks/update',
+				{ callback_id: 9999 },
+				{ idempotent: true, itemIndex: 1 },
+			),
 		);
 		expect(calls).toHaveLength(1);
 		expect(calls[0].options.baseURL).toBe('https://api.convoso.com/v1');
@@ -471,14 +616,24 @@ describe('with the Convoso spec', () => {
 	});
 
 	it('posts flat form fields as text, leaving out empty ones', async () => {
-		const { ctx, calls } = fakeContext([json(200, { success: true, data: { callback_id: '657' } })], {
-			apiToken: SECRET,
-			baseUrl: 'https://sandbox.example.test/v1/',
-		});
+		const { ctx, calls } = fakeContext(
+			[json(200, { success: true, data: { callback_id: '657' } })],
+			{
+				apiToken: SECRET,
+				baseUrl: 'https://sandbox.example.test/v1/',
+			},
+		);
 		const result = await convosoCall(
 			ctx,
 			'/callbacks/insert',
-			{ lead_id: 12345, recipient: 'system', comments: '', user_id: undefined, campaign_id: null, callback_time_zone: '-5.00' },
+			{
+				lead_id: 12345,
+				recipient: 'system',
+				comments: '',
+				user_id: undefined,
+				campaign_id: null,
+				callback_time_zone: '-5.00',
+			},
 			{ idempotent: false },
 		);
 		expect(result.body).toEqual({ success: true, data: { callback_id: '657' } });
@@ -492,8 +647,16 @@ describe('with the Convoso spec', () => {
 	});
 
 	it('passes the no-match code through acceptError', async () => {
-		const { ctx } = fakeContext([json(200, { success: false, code: 6000, text: 'Missing callbacks' })], { apiToken: SECRET });
-		const result = await convosoCall(ctx, '/callbacks/search', {}, { idempotent: true, acceptError: (info) => info.code === 6000 });
+		const { ctx } = fakeContext(
+			[json(200, { success: false, code: 6000, text: 'Missing callbacks' })],
+			{ apiToken: SECRET },
+		);
+		const result = await convosoCall(
+			ctx,
+			'/callbacks/search',
+			{},
+			{ idempotent: true, acceptError: (info) => info.code === 6000 },
+		);
 		expect(result.acceptedError?.code).toBe(6000);
 	});
 });

@@ -13,7 +13,12 @@ import {
 } from '../../nodes/shared/validate';
 
 /** Runs `run`, expects an InputError, and checks that its message names the field, the value and the expectation. */
-function rejection(run: () => unknown, field: string, shown: string | undefined, expected: string | RegExp): InputError {
+function rejection(
+	run: () => unknown,
+	field: string,
+	shown: string | undefined,
+	expected: string | RegExp,
+): InputError {
 	let caught: unknown;
 	try {
 		run();
@@ -30,7 +35,13 @@ function rejection(run: () => unknown, field: string, shown: string | undefined,
 }
 
 const daysIn = (year: number, month: number): number =>
-	month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+	month === 2
+		? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+			? 29
+			: 28
+		: [4, 6, 9, 11].includes(month)
+			? 30
+			: 31;
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
 
 describe('requireText', () => {
@@ -52,7 +63,12 @@ describe('requireText', () => {
 		] as Array<[unknown, string]>) {
 			rejection(() => requireText(value, 'Lead Phone'), 'Lead Phone', shown, 'a non-empty text');
 		}
-		rejection(() => requireText('', 'Agent', 'an agent id or name'), 'Agent', 'an empty string', 'an agent id or name');
+		rejection(
+			() => requireText('', 'Agent', 'an agent id or name'),
+			'Agent',
+			'an empty string',
+			'an agent id or name',
+		);
 	});
 });
 
@@ -60,7 +76,8 @@ describe('optionalText', () => {
 	it('gives the trimmed text, a number as text, or undefined', () => {
 		expect(optionalText(' a ')).toBe('a');
 		expect(optionalText(7)).toBe('7');
-		for (const value of [undefined, null, '', '   ', {}, true, Number.NaN]) expect(optionalText(value)).toBeUndefined();
+		for (const value of [undefined, null, '', '   ', {}, true, Number.NaN])
+			expect(optionalText(value)).toBeUndefined();
 	});
 });
 
@@ -97,18 +114,34 @@ describe('requirePositiveInteger', () => {
 			[Number.NaN, 'NaN'],
 			['1234567890123456', '"1234567890123456"'],
 		] as Array<[unknown, string]>) {
-			rejection(() => requirePositiveInteger(value, 'Lead ID'), 'Lead ID', shown, 'a positive whole number');
+			rejection(
+				() => requirePositiveInteger(value, 'Lead ID'),
+				'Lead ID',
+				shown,
+				'a positive whole number',
+			);
 		}
 	});
 });
 
 describe('optionalPositiveInteger', () => {
 	it('gives undefined when empty, the number when valid, and rejects the rest', () => {
-		for (const value of [undefined, null, '']) expect(optionalPositiveInteger(value, 'List ID')).toBeUndefined();
+		for (const value of [undefined, null, ''])
+			expect(optionalPositiveInteger(value, 'List ID')).toBeUndefined();
 		expect(optionalPositiveInteger('333', 'List ID')).toBe(333);
 		expect(optionalPositiveInteger(333, 'List ID')).toBe(333);
-		rejection(() => optionalPositiveInteger('x1', 'List ID'), 'List ID', '"x1"', 'a positive whole number');
-		rejection(() => optionalPositiveInteger(0, 'List ID'), 'List ID', '0', 'a positive whole number');
+		rejection(
+			() => optionalPositiveInteger('x1', 'List ID'),
+			'List ID',
+			'"x1"',
+			'a positive whole number',
+		);
+		rejection(
+			() => optionalPositiveInteger(0, 'List ID'),
+			'List ID',
+			'0',
+			'a positive whole number',
+		);
 	});
 });
 
@@ -129,7 +162,12 @@ describe('requireOneOf', () => {
 			[1, '1'],
 			['system personal', '"system personal"'],
 		] as Array<[unknown, string]>) {
-			rejection(() => requireOneOf(value, recipients, 'Recipient'), 'Recipient', shown, 'one of "system", "personal"');
+			rejection(
+				() => requireOneOf(value, recipients, 'Recipient'),
+				'Recipient',
+				shown,
+				'one of "system", "personal"',
+			);
 		}
 	});
 });
@@ -141,27 +179,43 @@ describe('requireMaxLength', () => {
 	});
 
 	it('rejects longer text, telling its length and the limit', () => {
-		rejection(() => requireMaxLength('b'.repeat(256), 255, 'Comments'), 'Comments', '256 characters', 'at most 255 characters');
-		const error = rejection(() => requireMaxLength('b'.repeat(300), 255, 'Comments'), 'Comments', '300 characters', 'at most 255 characters');
+		rejection(
+			() => requireMaxLength('b'.repeat(256), 255, 'Comments'),
+			'Comments',
+			'256 characters',
+			'at most 255 characters',
+		);
+		const error = rejection(
+			() => requireMaxLength('b'.repeat(300), 255, 'Comments'),
+			'Comments',
+			'300 characters',
+			'at most 255 characters',
+		);
 		expect(error.message.length).toBeLessThan(250);
 	});
 });
 
 describe('optionalDate', () => {
 	it('gives undefined when empty', () => {
-		for (const value of [undefined, null, '']) expect(optionalDate(value, 'Start Date')).toBeUndefined();
+		for (const value of [undefined, null, ''])
+			expect(optionalDate(value, 'Start Date')).toBeUndefined();
 	});
 
 	it('accepts every real calendar date, and cuts date-times to their date', () => {
 		fc.assert(
-			fc.property(fc.integer({ min: 1900, max: 2200 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), (year, month, rawDay) => {
-				const day = Math.min(rawDay, daysIn(year, month));
-				const date = `${year}-${pad(month)}-${pad(day)}`;
-				expect(optionalDate(date, 'Start Date')).toBe(date);
-				expect(optionalDate(` ${date} `, 'Start Date')).toBe(date);
-				expect(optionalDate(`${date}T14:30:00Z`, 'Start Date')).toBe(date);
-				expect(optionalDate(`${date} 14:30:00`, 'Start Date')).toBe(date);
-			}),
+			fc.property(
+				fc.integer({ min: 1900, max: 2200 }),
+				fc.integer({ min: 1, max: 12 }),
+				fc.integer({ min: 1, max: 31 }),
+				(year, month, rawDay) => {
+					const day = Math.min(rawDay, daysIn(year, month));
+					const date = `${year}-${pad(month)}-${pad(day)}`;
+					expect(optionalDate(date, 'Start Date')).toBe(date);
+					expect(optionalDate(` ${date} `, 'Start Date')).toBe(date);
+					expect(optionalDate(`${date}T14:30:00Z`, 'Start Date')).toBe(date);
+					expect(optionalDate(`${date} 14:30:00`, 'Start Date')).toBe(date);
+				},
+			),
 			{ numRuns: 300 },
 		);
 		expect(optionalDate('2028-02-29', 'Start Date')).toBe('2028-02-29');
@@ -170,15 +224,27 @@ describe('optionalDate', () => {
 
 	it('rejects days that do not exist', () => {
 		fc.assert(
-			fc.property(fc.integer({ min: 1900, max: 2200 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 3 }), (year, month, beyond) => {
-				const day = daysIn(year, month) + beyond;
-				fc.pre(day <= 99);
-				const date = `${year}-${pad(month)}-${pad(day)}`;
-				rejection(() => optionalDate(date, 'Start Date'), 'Start Date', date, 'YYYY-MM-DD');
-			}),
+			fc.property(
+				fc.integer({ min: 1900, max: 2200 }),
+				fc.integer({ min: 1, max: 12 }),
+				fc.integer({ min: 1, max: 3 }),
+				(year, month, beyond) => {
+					const day = daysIn(year, month) + beyond;
+					fc.pre(day <= 99);
+					const date = `${year}-${pad(month)}-${pad(day)}`;
+					rejection(() => optionalDate(date, 'Start Date'), 'Start Date', date, 'YYYY-MM-DD');
+				},
+			),
 			{ numRuns: 200 },
 		);
-		for (const date of ['2026-02-29', '1900-02-29', '2026-04-31', '2026-00-10', '2026-13-01', '2026-01-00']) {
+		for (const date of [
+			'2026-02-29',
+			'1900-02-29',
+			'2026-04-31',
+			'2026-00-10',
+			'2026-13-01',
+			'2026-01-00',
+		]) {
 			rejection(() => optionalDate(date, 'Start Date'), 'Start Date', date, 'YYYY-MM-DD');
 		}
 	});
@@ -216,7 +282,12 @@ describe('requireLimit', () => {
 			[Number.NaN, 'NaN'],
 			[null, 'null'],
 		] as Array<[unknown, string]>) {
-			rejection(() => requireLimit(value, 'Limit', 5000), 'Limit', shown, 'a whole number from 1 to 5000');
+			rejection(
+				() => requireLimit(value, 'Limit', 5000),
+				'Limit',
+				shown,
+				'a whole number from 1 to 5000',
+			);
 		}
 	});
 });

@@ -66,7 +66,10 @@ export const timeZoneField: INodeProperties = {
 export async function getAccount(this: IExecuteFunctions): Promise<ConvosoAccount> {
 	const credentials = await this.getCredentials('convosoApi');
 	return {
-		timezone: assertZone(credentials.accountTimezone || 'America/New_York', 'Account Time Zone (credential)'),
+		timezone: assertZone(
+			credentials.accountTimezone || 'America/New_York',
+			'Account Time Zone (credential)',
+		),
 		countryCallingCode: String(credentials.countryCallingCode ?? ''),
 	};
 }
@@ -76,7 +79,8 @@ export async function getAccount(this: IExecuteFunctions): Promise<ConvosoAccoun
  * gives Convoso's local "hh:mm AM/PM" time with the offset in force on that date.
  */
 export function readCallbackTime(value: unknown, zoneValue: unknown, accountZone: string) {
-	const zone = optionalText(zoneValue) === undefined ? accountZone : assertZone(zoneValue, 'Time Zone');
+	const zone =
+		optionalText(zoneValue) === undefined ? accountZone : assertZone(zoneValue, 'Time Zone');
 	const time = parseDateTimeInput(value, zone, 'Callback Time').startOf('minute');
 	return { zone, time, ...toConvosoCallbackTime(time) };
 }

@@ -24,6 +24,7 @@ export const simplifyField: INodeProperties = {
 /** Speko ids are opaque strings; anything with a slash or whitespace cannot be one. */
 export function readCallbackId(value: unknown): string {
 	const id = requireText(value, 'Callback ID', 'the ID of a Speko callback');
-	if (/[\s/?#]/.test(id)) throw new InputError('Callback ID', value, 'an ID without spaces, slashes, ? or #');
+	if (/[\s/?#]/.test(id))
+		throw new InputError('Callback ID', value, 'an ID without spaces, slashes, ? or #');
 	return id;
 }

@@ -5,9 +5,20 @@ import { idOrNull } from '../../../shared/callback';
 import type { NormalizedCallback } from '../../../shared/callback';
 import { InputError } from '../../../shared/errors';
 import { toIsoUtc } from '../../../shared/time';
-import { optionalPositiveInteger, optionalText, requireOneOf, requirePositiveInteger } from '../../../shared/validate';
+import {
+	optionalPositiveInteger,
+	optionalText,
+	requireOneOf,
+	requirePositiveInteger,
+} from '../../../shared/validate';
 import { convosoCall } from '../../transport';
-import { callbackTimeField, getAccount, readCallbackTime, simplifyField, timeZoneField } from '../common';
+import {
+	callbackTimeField,
+	getAccount,
+	readCallbackTime,
+	simplifyField,
+	timeZoneField,
+} from '../common';
 
 const properties: INodeProperties[] = [
 	{
@@ -24,8 +35,16 @@ const properties: INodeProperties[] = [
 		name: 'recipient',
 		type: 'options',
 		options: [
-			{ name: 'System', value: 'system', description: 'Convoso dials the lead automatically and routes it to the next free agent' },
-			{ name: 'Personal', value: 'personal', description: 'The chosen agent gets a reminder to call the lead' },
+			{
+				name: 'System',
+				value: 'system',
+				description: 'Convoso dials the lead automatically and routes it to the next free agent',
+			},
+			{
+				name: 'Personal',
+				value: 'personal',
+				description: 'The chosen agent gets a reminder to call the lead',
+			},
 		],
 		default: 'system',
 	},
@@ -38,20 +57,37 @@ const properties: INodeProperties[] = [
 	},
 	{ ...callbackTimeField, required: true },
 	timeZoneField,
-	{ displayName: 'Comments', name: 'comments', type: 'string', default: '', typeOptions: { rows: 2 } },
+	{
+		displayName: 'Comments',
+		name: 'comments',
+		type: 'string',
+		default: '',
+		typeOptions: { rows: 2 },
+	},
 	simplifyField,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['callback'], operation: ['create'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['callback'], operation: ['create'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const account = await getAccount.call(this);
 	const leadId = requirePositiveInteger(this.getNodeParameter('leadId', itemIndex), 'Lead ID');
-	const recipient = requireOneOf(this.getNodeParameter('recipient', itemIndex), ['system', 'personal'], 'Recipient');
+	const recipient = requireOneOf(
+		this.getNodeParameter('recipient', itemIndex),
+		['system', 'personal'],
+		'Recipient',
+	);
 	const userIdValue = this.getNodeParameter('userId', itemIndex, '');
 	const userId = optionalPositiveInteger(userIdValue, 'User ID');
 	if (recipient === 'personal' && userId === undefined) {
-		throw new InputError('User ID', userIdValue, 'the ID of the agent who gets the callback: a Personal callback needs one');
+		throw new InputError(
+			'User ID',
+			userIdValue,
+			'the ID of the agent who gets the callback: a Personal callback needs one',
+		);
 	}
 	const when = readCallbackTime(
 		this.getNodeParameter('callbackTime', itemIndex),

@@ -7,10 +7,21 @@ import { callbackIdField } from '../common';
 
 const properties: INodeProperties[] = [callbackIdField];
 
-export const description = updateDisplayOptions({ show: { resource: ['callback'], operation: ['delete'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['callback'], operation: ['delete'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const callbackId = requirePositiveInteger(this.getNodeParameter('callbackId', itemIndex), 'Callback ID');
-	await convosoCall(this, '/callbacks/delete', { callback_id: callbackId }, { idempotent: true, itemIndex });
+	const callbackId = requirePositiveInteger(
+		this.getNodeParameter('callbackId', itemIndex),
+		'Callback ID',
+	);
+	await convosoCall(
+		this,
+		'/callbacks/delete',
+		{ callback_id: callbackId },
+		{ idempotent: true, itemIndex },
+	);
 	return { id: callbackId, provider: 'convoso', deleted: true };
 }

@@ -7,10 +7,16 @@ import { callbackIdField, simplifyField } from '../common';
 
 const properties: INodeProperties[] = [callbackIdField, simplifyField];
 
-export const description = updateDisplayOptions({ show: { resource: ['callback'], operation: ['dismiss'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['callback'], operation: ['dismiss'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const callbackId = requirePositiveInteger(this.getNodeParameter('callbackId', itemIndex), 'Callback ID');
+	const callbackId = requirePositiveInteger(
+		this.getNodeParameter('callbackId', itemIndex),
+		'Callback ID',
+	);
 	// Convoso's pages disagree on the field name (callback_status or status); both are
 	// sent, with the documented value, so either variant dismisses the callback.
 	const { body } = await convosoCall(
@@ -20,5 +26,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		{ idempotent: true, itemIndex },
 	);
 	if (!(this.getNodeParameter('simplify', itemIndex, true) as boolean)) return body;
-	return { id: callbackId, provider: 'convoso', status: 'cancelled', providerStatus: 'DISMISSED', dismissed: true };
+	return {
+		id: callbackId,
+		provider: 'convoso',
+		status: 'cancelled',
+		providerStatus: 'DISMISSED',
+		dismissed: true,
+	};
 }

@@ -3,7 +3,13 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InputError } from '../../../shared/errors';
 import { collectPages } from '../../../shared/pagination';
-import { optionalDate, optionalPositiveInteger, optionalText, requireLimit, requireOneOf } from '../../../shared/validate';
+import {
+	optionalDate,
+	optionalPositiveInteger,
+	optionalText,
+	requireLimit,
+	requireOneOf,
+} from '../../../shared/validate';
 import { normalizeConvosoCallback } from '../../normalize';
 import { callbackPages } from '../../search';
 import { getAccount, limitField, returnAllField, simplifyField } from '../common';
@@ -71,13 +77,22 @@ const properties: INodeProperties[] = [
 				placeholder: 'YYYY-MM-DD',
 				description: 'First callback date to include, in the account time zone',
 			},
-			{ displayName: 'User ID', name: 'userId', type: 'string', default: '', description: 'The agent the callbacks are assigned to' },
+			{
+				displayName: 'User ID',
+				name: 'userId',
+				type: 'string',
+				default: '',
+				description: 'The agent the callbacks are assigned to',
+			},
 		],
 	},
 	simplifyField,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['callback'], operation: ['search'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['callback'], operation: ['search'] } },
+	properties,
+);
 
 /** Reads and checks the filters, in Convoso's field names. */
 export function searchFilters(filters: IDataObject): IDataObject {
@@ -91,11 +106,17 @@ export function searchFilters(filters: IDataObject): IDataObject {
 		lead_id: optionalPositiveInteger(filters.leadId, 'Lead ID'),
 		list_id: optionalPositiveInteger(filters.listId, 'List ID'),
 		user_id: optionalPositiveInteger(filters.userId, 'User ID'),
-		recipient: filters.recipient ? requireOneOf(filters.recipient, ['System', 'Personal'], 'Recipient') : undefined,
+		recipient: filters.recipient
+			? requireOneOf(filters.recipient, ['System', 'Personal'], 'Recipient')
+			: undefined,
 		stage: filters.stage ? requireOneOf(filters.stage, STAGES, 'Stage') : undefined,
 	};
 	if (form.start_date && form.end_date && (form.start_date as string) > (form.end_date as string)) {
-		throw new InputError('End Date', filters.endDate, `a date on or after the Start Date (${form.start_date})`);
+		throw new InputError(
+			'End Date',
+			filters.endDate,
+			`a date on or after the Start Date (${form.start_date})`,
+		);
 	}
 	return form;
 }
@@ -103,10 +124,14 @@ export function searchFilters(filters: IDataObject): IDataObject {
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const filters = searchFilters(this.getNodeParameter('filters', itemIndex, {}) as IDataObject);
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const maxItems = returnAll ? Infinity : requireLimit(this.getNodeParameter('limit', itemIndex, 50), 'Limit', Number.MAX_SAFE_INTEGER);
+	const maxItems = returnAll
+		? Infinity
+		: requireLimit(this.getNodeParameter('limit', itemIndex, 50), 'Limit', Number.MAX_SAFE_INTEGER);
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const account = await getAccount.call(this);
 
 	const pages = callbackPages(this, filters, maxItems, itemIndex);
-	return await collectPages(pages, (record) => (simplify ? { ...normalizeConvosoCallback(record, account) } : record));
+	return await collectPages(pages, (record) =>
+		simplify ? { ...normalizeConvosoCallback(record, account) } : record,
+	);
 }

@@ -3,9 +3,21 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InputError } from '../../../shared/errors';
 import { toIsoUtc } from '../../../shared/time';
-import { optionalPositiveInteger, optionalText, requireOneOf, requirePositiveInteger } from '../../../shared/validate';
+import {
+	optionalPositiveInteger,
+	optionalText,
+	requireOneOf,
+	requirePositiveInteger,
+} from '../../../shared/validate';
 import { convosoCall } from '../../transport';
-import { callbackIdField, callbackTimeField, getAccount, readCallbackTime, simplifyField, timeZoneField } from '../common';
+import {
+	callbackIdField,
+	callbackTimeField,
+	getAccount,
+	readCallbackTime,
+	simplifyField,
+	timeZoneField,
+} from '../common';
 
 const properties: INodeProperties[] = [
 	callbackIdField,
@@ -16,8 +28,17 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		options: [
-			{ ...callbackTimeField, description: `Reschedule to this time. ${callbackTimeField.description}` },
-			{ displayName: 'Comments', name: 'comments', type: 'string', default: '', typeOptions: { rows: 2 } },
+			{
+				...callbackTimeField,
+				description: `Reschedule to this time. ${callbackTimeField.description}`,
+			},
+			{
+				displayName: 'Comments',
+				name: 'comments',
+				type: 'string',
+				default: '',
+				typeOptions: { rows: 2 },
+			},
 			{
 				displayName: 'Recipient',
 				name: 'recipient',
@@ -28,29 +49,52 @@ const properties: INodeProperties[] = [
 				],
 				default: 'system',
 			},
-			{ ...timeZoneField, description: `Zone of the new Callback Time. ${timeZoneField.description}` },
-			{ displayName: 'User ID', name: 'userId', type: 'string', default: '', description: 'Reassign the callback to this agent' },
+			{
+				...timeZoneField,
+				description: `Zone of the new Callback Time. ${timeZoneField.description}`,
+			},
+			{
+				displayName: 'User ID',
+				name: 'userId',
+				type: 'string',
+				default: '',
+				description: 'Reassign the callback to this agent',
+			},
 		],
 	},
 	simplifyField,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['callback'], operation: ['update'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['callback'], operation: ['update'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const callbackId = requirePositiveInteger(this.getNodeParameter('callbackId', itemIndex), 'Callback ID');
+	const callbackId = requirePositiveInteger(
+		this.getNodeParameter('callbackId', itemIndex),
+		'Callback ID',
+	);
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const account = await getAccount.call(this);
 
 	const form: IDataObject = { callback_id: callbackId };
 	const result: IDataObject = { id: callbackId, provider: 'convoso' };
-	if (fields.callbackTime !== undefined && fields.callbackTime !== null && fields.callbackTime !== '') {
+	if (
+		fields.callbackTime !== undefined &&
+		fields.callbackTime !== null &&
+		fields.callbackTime !== ''
+	) {
 		const when = readCallbackTime(fields.callbackTime, fields.timeZone, account.timezone);
 		form.callback_time = when.callbackTime;
 		form.callback_time_zone = when.timeZone;
 		Object.assign(result, { scheduledAt: toIsoUtc(when.time), timezone: when.zone });
 	} else if (optionalText(fields.timeZone) !== undefined) {
-		throw new InputError('Time Zone', fields.timeZone, 'to come with a Callback Time: Convoso changes both together');
+		throw new InputError(
+			'Time Zone',
+			fields.timeZone,
+			'to come with a Callback Time: Convoso changes both together',
+		);
 	}
 	const userId = optionalPositiveInteger(fields.userId, 'User ID');
 	if (userId !== undefined) form.user_id = result.agentId = userId;
@@ -60,10 +104,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	if (fields.comments !== undefined) form.comments = result.notes = String(fields.comments);
 	if (Object.keys(form).length === 1) {
-		throw new InputError('Update Fields', fields, 'at least one field to change (Callback Time, User ID, Recipient or Comments)');
+		throw new InputError(
+			'Update Fields',
+			fields,
+			'at least one field to change (Callback Time, User ID, Recipient or Comments)',
+		);
 	}
 
-	const { body } = await convosoCall(this, '/callbacks/update', form, { idempotent: true, itemIndex });
+	const { body } = await convosoCall(this, '/callbacks/update', form, {
+		idempotent: true,
+		itemIndex,
+	});
 	if (!(this.getNodeParameter('simplify', itemIndex, true) as boolean)) return body;
 	return { ...result, updated: true };
 }

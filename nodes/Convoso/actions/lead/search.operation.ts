@@ -2,7 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { collectPages, offsetPages } from '../../../shared/pagination';
-import { optionalDate, optionalPositiveInteger, optionalText, requireLimit } from '../../../shared/validate';
+import {
+	optionalDate,
+	optionalPositiveInteger,
+	optionalText,
+	requireLimit,
+} from '../../../shared/validate';
 import { normalizeConvosoLead } from '../../normalize';
 import { convosoCall, unwrapPage } from '../../transport';
 import { getAccount, limitField, returnAllField } from '../common';
@@ -24,10 +29,26 @@ interface LeadFilter {
 const FILTERS: LeadFilter[] = [
 	{ name: 'city', displayName: 'City', field: 'city', kind: 'text' },
 	{ name: 'country', displayName: 'Country', field: 'country', kind: 'text' },
-	{ name: 'createdAfter', displayName: 'Created After', field: 'created_at_start_date', kind: 'date' },
-	{ name: 'createdBefore', displayName: 'Created Before', field: 'created_at_end_date', kind: 'date' },
+	{
+		name: 'createdAfter',
+		displayName: 'Created After',
+		field: 'created_at_start_date',
+		kind: 'date',
+	},
+	{
+		name: 'createdBefore',
+		displayName: 'Created Before',
+		field: 'created_at_end_date',
+		kind: 'date',
+	},
 	{ name: 'dateOfBirth', displayName: 'Date of Birth', field: 'date_of_birth', kind: 'date' },
-	{ name: 'email', displayName: 'Email', field: 'email', kind: 'text', placeholder: 'name@email.com' },
+	{
+		name: 'email',
+		displayName: 'Email',
+		field: 'email',
+		kind: 'text',
+		placeholder: 'name@email.com',
+	},
 	{ name: 'firstName', displayName: 'First Name', field: 'first_name', kind: 'text' },
 	{ name: 'lastName', displayName: 'Last Name', field: 'last_name', kind: 'text' },
 	{ name: 'leadId', displayName: 'Lead ID', field: 'lead_id', kind: 'id' },
@@ -39,13 +60,24 @@ const FILTERS: LeadFilter[] = [
 		field: 'phone_number',
 		kind: 'text',
 		placeholder: '5551234567',
-		description: 'The lead\'s phone number; punctuation and a leading +1 are removed, as Convoso stores national numbers',
+		description:
+			"The lead's phone number; punctuation and a leading +1 are removed, as Convoso stores national numbers",
 	},
 	{ name: 'postalCode', displayName: 'Postal Code', field: 'postal_code', kind: 'text' },
 	{ name: 'state', displayName: 'State', field: 'state', kind: 'text' },
 	{ name: 'status', displayName: 'Status', field: 'status', kind: 'text' },
-	{ name: 'updatedAfter', displayName: 'Updated After', field: 'updated_at_start_date', kind: 'date' },
-	{ name: 'updatedBefore', displayName: 'Updated Before', field: 'updated_at_end_date', kind: 'date' },
+	{
+		name: 'updatedAfter',
+		displayName: 'Updated After',
+		field: 'updated_at_start_date',
+		kind: 'date',
+	},
+	{
+		name: 'updatedBefore',
+		displayName: 'Updated Before',
+		field: 'updated_at_end_date',
+		kind: 'date',
+	},
 	{ name: 'userId', displayName: 'User ID', field: 'user_id', kind: 'id' },
 ];
 
@@ -72,11 +104,15 @@ const properties: INodeProperties[] = [
 		name: 'simplify',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to return a short lead (ID, name, E.164 phone, email, status, list) instead of the raw Convoso record',
+		description:
+			'Whether to return a short lead (ID, name, E.164 phone, email, status, list) instead of the raw Convoso record',
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['lead'], operation: ['search'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['lead'], operation: ['search'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const filters = this.getNodeParameter('leadFilters', itemIndex, {}) as IDataObject;
@@ -90,19 +126,29 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 					? optionalDate(value, displayName)
 					: optionalText(value);
 	}
-	if (typeof form.phone_number === 'string') form.phone_number = form.phone_number.replace(/[^\d]/g, '').replace(/^1(\d{10})$/, '$1');
+	if (typeof form.phone_number === 'string')
+		form.phone_number = form.phone_number.replace(/[^\d]/g, '').replace(/^1(\d{10})$/, '$1');
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const maxItems = returnAll ? Infinity : requireLimit(this.getNodeParameter('limit', itemIndex, 50), 'Limit', Number.MAX_SAFE_INTEGER);
+	const maxItems = returnAll
+		? Infinity
+		: requireLimit(this.getNodeParameter('limit', itemIndex, 50), 'Limit', Number.MAX_SAFE_INTEGER);
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const account = await getAccount.call(this);
 
 	const pages = offsetPages(
 		async (offset, limit) => {
-			const { body } = await convosoCall(this, '/leads/search', { ...form, offset, limit }, { idempotent: true, itemIndex });
+			const { body } = await convosoCall(
+				this,
+				'/leads/search',
+				{ ...form, offset, limit },
+				{ idempotent: true, itemIndex },
+			);
 			const { results, total } = unwrapPage(body);
 			return { items: results, total };
 		},
 		{ pageSize: LEAD_PAGE_SIZE, maxItems },
 	);
-	return await collectPages(pages, (lead) => (simplify ? normalizeConvosoLead(lead, account) : lead));
+	return await collectPages(pages, (lead) =>
+		simplify ? normalizeConvosoLead(lead, account) : lead,
+	);
 }

@@ -8,28 +8,39 @@ import { callbackIdField, readCallbackId, simplifyField } from '../common';
 
 const MAX_REASON_LENGTH = 500;
 
-export const description = updateDisplayOptions({ show: { resource: ['callback'], operation: ['cancel'] } }, [
-	callbackIdField,
-	{
-		displayName: 'Reason',
-		name: 'reason',
-		type: 'string',
-		default: '',
-		typeOptions: { rows: 2 },
-		description: `Why the callback is cancelled (optional, at most ${MAX_REASON_LENGTH} characters)`,
-	},
-	simplifyField,
-] as INodeProperties[]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['callback'], operation: ['cancel'] } },
+	[
+		callbackIdField,
+		{
+			displayName: 'Reason',
+			name: 'reason',
+			type: 'string',
+			default: '',
+			typeOptions: { rows: 2 },
+			description: `Why the callback is cancelled (optional, at most ${MAX_REASON_LENGTH} characters)`,
+		},
+		simplifyField,
+	] as INodeProperties[],
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const id = readCallbackId(this.getNodeParameter('callbackId', itemIndex));
 	const reasonText = optionalText(this.getNodeParameter('reason', itemIndex, ''));
-	const reason = reasonText === undefined ? undefined : requireMaxLength(reasonText, MAX_REASON_LENGTH, 'Reason');
+	const reason =
+		reasonText === undefined
+			? undefined
+			: requireMaxLength(reasonText, MAX_REASON_LENGTH, 'Reason');
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	// Cancelling twice leaves the same state, so a lost answer may be retried.
 	const record = await spekoRequest(
 		this,
-		{ method: 'POST', path: callbackPath(id, 'cancel'), body: reason === undefined ? {} : { reason }, idempotent: true },
+		{
+			method: 'POST',
+			path: callbackPath(id, 'cancel'),
+			body: reason === undefined ? {} : { reason },
+			idempotent: true,
+		},
 		itemIndex,
 	);
 	return simplify ? { ...normalizeSpekoCallback(record) } : record;

@@ -5,28 +5,37 @@ import { normalizeSpekoCallback } from '../../normalize';
 import { callbackPath, spekoRequest } from '../../transport';
 import { callbackIdField, readCallbackId, simplifyField } from '../common';
 
-export const description = updateDisplayOptions({ show: { resource: ['callback'], operation: ['dispatch'] } }, [
-	{
-		displayName: 'Dispatch Now places a real phone call to the customer right away. Only a callback in status "scheduled" can be dispatched.',
-		name: 'dispatchNotice',
-		type: 'notice',
-		default: '',
-	},
-	callbackIdField,
-	simplifyField,
-] as INodeProperties[]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['callback'], operation: ['dispatch'] } },
+	[
+		{
+			displayName:
+				'Dispatch Now places a real phone call to the customer right away. Only a callback in status "scheduled" can be dispatched.',
+			name: 'dispatchNotice',
+			type: 'notice',
+			default: '',
+		},
+		callbackIdField,
+		simplifyField,
+	] as INodeProperties[],
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const id = readCallbackId(this.getNodeParameter('callbackId', itemIndex));
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	try {
 		// This places a phone call: never repeated when the outcome is unknown.
-		const record = await spekoRequest(this, { method: 'POST', path: callbackPath(id, 'dispatch'), body: {}, idempotent: false }, itemIndex);
+		const record = await spekoRequest(
+			this,
+			{ method: 'POST', path: callbackPath(id, 'dispatch'), body: {}, idempotent: false },
+			itemIndex,
+		);
 		return simplify ? { ...normalizeSpekoCallback(record) } : record;
 	} catch (error) {
 		if (error instanceof NodeApiError && error.httpCode === '409') {
 			error.message = `Callback ${id} cannot be dispatched: it is not in status "scheduled" (${error.message})`;
-			error.description = 'Only scheduled callbacks can be dispatched. Get the callback to see its status.';
+			error.description =
+				'Only scheduled callbacks can be dispatched. Get the callback to see its status.';
 		}
 		throw new NodeApiError(this.getNode(), error as JsonObject);
 	}

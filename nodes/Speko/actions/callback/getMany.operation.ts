@@ -62,28 +62,48 @@ const properties: INodeProperties[] = [
 			{
 				name: 'Return Them With a Warning',
 				value: 'warn',
-				description: 'Return what Speko listed, with a warning in the output naming the statuses that may have more',
+				description:
+					'Return what Speko listed, with a warning in the output naming the statuses that may have more',
 			},
-			{ name: 'Fail', value: 'fail', description: 'Stop with an error naming the statuses that may have more' },
+			{
+				name: 'Fail',
+				value: 'fail',
+				description: 'Stop with an error naming the statuses that may have more',
+			},
 		],
 		default: 'warn',
 	},
 	simplifyField,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['callback'], operation: ['getMany'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['callback'], operation: ['getMany'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const status = requireOneOf(this.getNodeParameter('status', itemIndex, 'any'), ['any', ...SPEKO_STATUSES], 'Status');
+	const status = requireOneOf(
+		this.getNodeParameter('status', itemIndex, 'any'),
+		['any', ...SPEKO_STATUSES],
+		'Status',
+	);
 	const sourceSessionId = optionalText(this.getNodeParameter('sourceSessionId', itemIndex, ''));
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Infinity : requireLimit(this.getNodeParameter('limit', itemIndex, 50), 'Limit', SPEKO_PAGE_MAX * SPEKO_STATUSES.length);
+	const limit = returnAll
+		? Infinity
+		: requireLimit(
+				this.getNodeParameter('limit', itemIndex, 50),
+				'Limit',
+				SPEKO_PAGE_MAX * SPEKO_STATUSES.length,
+			);
 	const onIncomplete = this.getNodeParameter('onIncomplete', itemIndex, 'warn') as string;
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 
 	// One request when it can hold the answer; otherwise one per status.
 	const perStatus = status === 'any' && limit > SPEKO_PAGE_MAX;
-	const statuses: Array<string | undefined> = perStatus ? [...SPEKO_STATUSES] : [status === 'any' ? undefined : status];
+	const statuses: Array<string | undefined> = perStatus
+		? [...SPEKO_STATUSES]
+		: [status === 'any' ? undefined : status];
 	const requestLimit = Math.min(limit, SPEKO_PAGE_MAX);
 
 	const records: IDataObject[] = [];
@@ -102,14 +122,21 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const page = Array.isArray(body.callbacks) ? (body.callbacks as IDataObject[]) : [];
 		records.push(...page);
 		// A full page may hide more; the API offers no way to reach them.
-		if (page.length >= SPEKO_PAGE_MAX && limit > SPEKO_PAGE_MAX) mayHaveMore.push(statusFilter ?? 'any');
+		if (page.length >= SPEKO_PAGE_MAX && limit > SPEKO_PAGE_MAX)
+			mayHaveMore.push(statusFilter ?? 'any');
 	}
 
 	if (mayHaveMore.length > 0) {
 		const message = `Speko may have more callbacks than it can list (status: ${mayHaveMore.join(', ')}): its API returns at most ${SPEKO_PAGE_MAX} per request and has no paging`;
-		const hint = 'Narrow the list with Source Session ID, or act on these callbacks (cancel or dispatch) so the rest come into view.';
-		if (onIncomplete === 'fail') throw new NodeOperationError(this.getNode(), message, { itemIndex, description: hint });
-		this.addExecutionHints({ message: `${message}. ${hint}`, type: 'warning', location: 'outputPane' });
+		const hint =
+			'Narrow the list with Source Session ID, or act on these callbacks (cancel or dispatch) so the rest come into view.';
+		if (onIncomplete === 'fail')
+			throw new NodeOperationError(this.getNode(), message, { itemIndex, description: hint });
+		this.addExecutionHints({
+			message: `${message}. ${hint}`,
+			type: 'warning',
+			location: 'outputPane',
+		});
 	}
 
 	const selected = records.slice(0, limit === Infinity ? undefined : limit);
