@@ -11,7 +11,7 @@ import type {
 import { asNodeError } from '../shared/errors';
 import { pollCallbacks } from '../shared/poll';
 import type { PollCandidate, PollQuery, PollSource } from '../shared/poll';
-import { assertZone, localTextToIsoUtc } from '../shared/time';
+import { assertZone, isoToMs, localTextToIsoUtc } from '../shared/time';
 import { readPollOptions, triggerProperties } from '../shared/trigger';
 import { optionalPositiveInteger, requireOneOf } from '../shared/validate';
 import { STAGES } from './actions/callback/search.operation';
@@ -139,16 +139,12 @@ function convosoSource(
 			yield page.map(
 				(record): PollCandidate => ({
 					key: String(record.id),
-					createdAtMs: toMs(localTextToIsoUtc(record.created_at, account.timezone)),
-					scheduledAtMs: toMs(localTextToIsoUtc(record.callback_time, account.timezone)),
+					createdAtMs: isoToMs(localTextToIsoUtc(record.created_at, account.timezone)),
+					scheduledAtMs: isoToMs(localTextToIsoUtc(record.callback_time, account.timezone)),
 					pending: PENDING.includes(convosoStatus(record)),
 					toItem: () => (simplify ? { ...normalizeConvosoCallback(record, account) } : record),
 				}),
 			);
 		}
 	};
-}
-
-function toMs(iso: string | null): number | null {
-	return iso === null ? null : Date.parse(iso);
 }

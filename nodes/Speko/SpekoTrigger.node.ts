@@ -10,6 +10,7 @@ import type {
 import { asNodeError } from '../shared/errors';
 import { pollCallbacks } from '../shared/poll';
 import type { PollCandidate, PollQuery, PollSource } from '../shared/poll';
+import { isoToMs } from '../shared/time';
 import { readPollOptions, triggerProperties } from '../shared/trigger';
 import { optionalText } from '../shared/validate';
 import { SPEKO_PAGE_MAX } from './actions/callback/getMany.operation';
@@ -96,17 +97,12 @@ function spekoSource(
 			yield records.map(
 				(record): PollCandidate => ({
 					key: String(record.id),
-					createdAtMs: toMs(record.created_at),
-					scheduledAtMs: toMs(record.scheduled_at),
+					createdAtMs: isoToMs(record.created_at),
+					scheduledAtMs: isoToMs(record.scheduled_at),
 					pending: PENDING_STATUSES.includes(String(record.status)),
 					toItem: () => (simplify ? { ...normalizeSpekoCallback(record) } : record),
 				}),
 			);
 		}
 	};
-}
-
-function toMs(value: unknown): number | null {
-	const ms = typeof value === 'string' ? Date.parse(value) : NaN;
-	return Number.isNaN(ms) ? null : ms;
 }

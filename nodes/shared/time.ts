@@ -186,6 +186,12 @@ export function isoTextToIsoUtc(text: unknown): string | null {
 	return parsed.isValid ? toIsoUtc(parsed) : null;
 }
 
+/** Epoch milliseconds of an ISO date-time text; null when empty or unreadable. */
+export function isoToMs(value: unknown): number | null {
+	const ms = typeof value === 'string' ? Date.parse(value) : NaN;
+	return Number.isNaN(ms) ? null : ms;
+}
+
 /** Epoch milliseconds (a number or numeric string) as ISO UTC, or null. */
 export function epochMsToIsoUtc(value: unknown): string | null {
 	const ms = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;

@@ -1,5 +1,6 @@
 import type { IDataObject, INodeProperties, IPollFunctions } from 'n8n-workflow';
 
+import { simplifyField } from './descriptions';
 import type { PollOptions } from './poll';
 
 /** The parameters every callback trigger has, around its provider's filters. */
@@ -34,13 +35,7 @@ export function triggerProperties(provider: string, filters: INodeProperties[]):
 			displayOptions: { show: { event: ['due'] } },
 		},
 		...filters,
-		{
-			displayName: 'Simplify',
-			name: 'simplify',
-			type: 'boolean',
-			default: true,
-			description: `Whether to return the normalized callback (same fields for every provider, times in UTC) instead of the raw ${provider} record`,
-		},
+		simplifyField(provider),
 		{
 			displayName: 'Options',
 			name: 'options',

@@ -1,5 +1,11 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import {
+	limitField,
+	returnAllField,
+	simplifyField as sharedSimplifyField,
+} from '../../shared/descriptions';
+
 import { assertZone, parseDateTimeInput, toConvosoCallbackTime } from '../../shared/time';
 import { optionalText } from '../../shared/validate';
 import type { ConvosoAccount } from '../normalize';
@@ -14,34 +20,8 @@ export const callbackIdField: INodeProperties = {
 	description: 'The ID of the callback (a number), as returned by Search or Create',
 };
 
-export const simplifyField: INodeProperties = {
-	displayName: 'Simplify',
-	name: 'simplify',
-	type: 'boolean',
-	default: true,
-	description:
-		'Whether to return the normalized callback (same fields for every provider, times in UTC) instead of the raw Convoso record',
-};
-
-export const returnAllField: INodeProperties = {
-	displayName: 'Return All',
-	name: 'returnAll',
-	type: 'boolean',
-	default: false,
-	description: 'Whether to return all results or only up to a given limit',
-};
-
-export function limitField(maxValue?: number): INodeProperties {
-	return {
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1, ...(maxValue ? { maxValue } : {}) },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	};
-}
+export const simplifyField = sharedSimplifyField('Convoso');
+export { limitField, returnAllField };
 
 export const callbackTimeField: INodeProperties = {
 	displayName: 'Callback Time',

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { simplifyField as sharedSimplifyField } from '../../shared/descriptions';
 import { InputError } from '../../shared/errors';
 import { requireText } from '../../shared/validate';
 
@@ -12,14 +13,7 @@ export const callbackIdField: INodeProperties = {
 	description: 'The ID of the scheduled callback, as returned by Get Many',
 };
 
-export const simplifyField: INodeProperties = {
-	displayName: 'Simplify',
-	name: 'simplify',
-	type: 'boolean',
-	default: true,
-	description:
-		'Whether to return the normalized callback (same fields for every provider, times in UTC) instead of the raw Speko record',
-};
+export const simplifyField = sharedSimplifyField('Speko');
 
 /** Speko ids are opaque strings; anything with a slash or whitespace cannot be one. */
 export function readCallbackId(value: unknown): string {
