@@ -17,7 +17,7 @@ import { optionalPositiveInteger, requireOneOf } from '../shared/validate';
 import { STAGES } from './actions/callback/search.operation';
 import { convosoStatus, normalizeConvosoCallback } from './normalize';
 import type { ConvosoAccount } from './normalize';
-import { callbackPages } from './search';
+import { CALLBACK_PAGE_SIZE, callbackPages } from './search';
 
 const PENDING = ['scheduled', 'past_due'];
 
@@ -134,7 +134,13 @@ function convosoSource(
 								: accountDate(query.fromMs + query.leadMs - 86_400_000),
 						end_date: accountDate(now + query.leadMs + 86_400_000),
 					};
-		for await (const page of callbackPages(ctx, { ...filters, ...window }, Infinity, 0)) {
+		for await (const page of callbackPages(
+			ctx,
+			{ ...filters, ...window },
+			Infinity,
+			0,
+			query.startPage * CALLBACK_PAGE_SIZE,
+		)) {
 			// Only times and status are read for every candidate; the full item only for emissions.
 			yield page.map(
 				(record): PollCandidate => ({

@@ -39,6 +39,8 @@ export async function* callbackPages(
 	filters: IDataObject,
 	maxItems: number,
 	itemIndex: number,
+	/** Where to start (a trigger resuming a listing); ignored when date windows are needed. */
+	startOffset = 0,
 ): AsyncGenerator<IDataObject[]> {
 	const fetchPage = async (
 		window: Partial<DateWindow>,
@@ -64,18 +66,19 @@ export async function* callbackPages(
 		window: Partial<DateWindow>,
 		first: Page,
 		budget: number,
+		from = 0,
 	): AsyncGenerator<IDataObject[]> {
 		let pending: Page | undefined = first;
 		yield* offsetPages(
 			async (offset, limit) => {
-				if (pending && offset === 0) {
+				if (pending && offset === from) {
 					const page = pending;
 					pending = undefined;
 					return page;
 				}
 				return await fetchPage(window, offset, limit);
 			},
-			{ pageSize: CALLBACK_PAGE_SIZE, maxItems: budget },
+			{ pageSize: CALLBACK_PAGE_SIZE, maxItems: budget, startOffset: from },
 		);
 	}
 
@@ -83,9 +86,10 @@ export async function* callbackPages(
 		start: filters.start_date as string | undefined,
 		end: filters.end_date as string | undefined,
 	};
-	const first = await fetchPage(userWindow, 0, Math.min(CALLBACK_PAGE_SIZE, maxItems));
+	const from = startOffset <= MAX_OFFSET ? startOffset : 0;
+	const first = await fetchPage(userWindow, from, Math.min(CALLBACK_PAGE_SIZE, maxItems));
 	if (first.total <= REACHABLE || maxItems <= REACHABLE) {
-		yield* pagesAfter(userWindow, first, maxItems);
+		yield* pagesAfter(userWindow, first, maxItems, from);
 		return;
 	}
 

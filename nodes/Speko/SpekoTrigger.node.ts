@@ -81,7 +81,8 @@ function spekoSource(
 ): PollSource {
 	return async function* (query: PollQuery) {
 		const statuses = query.event === 'new' ? SPEKO_STATUSES : PENDING_STATUSES;
-		for (const status of statuses) {
+		// One status is one page: a resumed listing skips those already read.
+		for (const status of statuses.slice(query.startPage)) {
 			const body = await spekoRequest(ctx, {
 				method: 'GET',
 				path: '/v1/callbacks',

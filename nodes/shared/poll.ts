@@ -18,7 +18,8 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
  *   scheduled time, so a rescheduled callback falls due again at its new time.
  * The floor trails the newest time by LATE_TOLERANCE_MS, so items that show up late
  * or come with a skewed clock are still caught. `seen` is capped, which keeps the
- * state under 64 KiB whatever the account size.
+ * state under 64 KiB whatever the account size. A listing that runs out of the poll's
+ * time budget is continued by the next poll (`resumePage`).
  */
 
 export type PollEvent = 'new' | 'due';
@@ -42,6 +43,11 @@ export interface PollQuery {
 	toMs: number;
 	/** 'due' only: the scheduled time minus this is the fire time. */
 	leadMs: number;
+	/**
+	 * Pages to skip: set when the previous poll ran out of time part-way, so the listing
+	 * goes on where it stopped. A source that cannot skip may start over.
+	 */
+	startPage: number;
 }
 
 /** Lists candidates, page by page. Adapters may list more than the query asks. */
@@ -60,14 +66,21 @@ export interface PollState {
 	filterKey: string;
 	/** Epoch ms; null while nothing is done with. */
 	floor: number | null;
-	/** Epoch minute → the emissions of that minute, as base64 of 5-byte hashes. */
+	/** Epoch second → the emissions of that second, as base64 of 5-byte hashes. */
 	seen: Record<string, string>;
+	/** Where an unfinished listing stops, in pages; absent when the last one finished. */
+	resumePage?: number;
 }
 
 /** How late (or how skewed) an item may be and still be caught. */
 export const LATE_TOLERANCE_MS = 10 * 60_000;
-/** At most this many recent emissions are remembered: about 40 KiB of state. */
-export const MAX_SEEN = 6_000;
+/** At most this many recent emissions are remembered... */
+export const MAX_SEEN = 10_000;
+/**
+ * ...in at most this much JSON, so the whole state stays under 64 KiB: about 8,500
+ * emissions in one second (a burst), fewer when spread over the whole window.
+ */
+export const MAX_SEEN_JSON = 58_000;
 const HASH_BYTES = 5;
 const DEFAULT_BUDGET_MS = 5 * 60_000;
 
@@ -106,10 +119,13 @@ export async function pollCallbacks(
 	// getPollBudgetMs is recent in n8n: older versions get the default.
 	const budgetMs =
 		typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_BUDGET_MS;
+	// "Include existing" is for the first activation only: a later change of the filters
+	// starts a new baseline instead of a flood.
+	const firstActivation = staticData.callbacks === undefined;
 	const outcome = await decide(
 		source,
 		readState(staticData.callbacks, options.filterKey),
-		options,
+		{ ...options, includeExisting: options.includeExisting && firstActivation },
 		now,
 		budgetMs,
 	);
@@ -135,39 +151,44 @@ export async function decide(
 	const baselineOnly = firstRun && !options.includeExisting;
 	const floor = firstRun ? firstFloor(options, now) : previous.floor;
 	const seen = firstRun ? new Map<string, number>() : readSeen(previous.seen);
+	const startPage = firstRun ? 0 : (previous.resumePage ?? 0);
 	const timeOf = (candidate: PollCandidate) => eventTime(candidate, options.event, leadMs);
 
 	const chosen: Array<{ candidate: PollCandidate; time: number }> = [];
 	let newest = -Infinity;
+	let pagesRead = 0;
 	let complete = true;
 	const deadline = pollSettings.elapsed() + budgetMs;
-	for await (const page of source({ event: options.event, fromMs: floor, toMs: now, leadMs })) {
+	const query: PollQuery = { event: options.event, fromMs: floor, toMs: now, leadMs, startPage };
+	for await (const page of source(query)) {
+		pagesRead++;
 		for (const candidate of page) {
 			const time = timeOf(candidate);
 			if (time === null) continue;
 			if (options.event === 'new') newest = Math.max(newest, time);
 			if (options.event === 'due' && (!candidate.pending || time > now)) continue;
-			if ((floor !== null && time < floor) || seen.has(emissionKey(candidate, options.event)))
-				continue;
+			const key = emissionKey(candidate, options.event);
+			if ((floor !== null && time < floor) || seen.has(key)) continue;
 			chosen.push({ candidate, time });
 			// Listed twice in one poll (a page boundary moved): emitted once.
-			seen.set(emissionKey(candidate, options.event), toMinute(time));
+			seen.set(key, toSecond(time));
 		}
-		// Out of time: what was listed is emitted, the rest comes with the next poll.
+		// Out of time: what was listed is emitted; the next poll goes on from here.
 		if (pollSettings.elapsed() > deadline) {
 			complete = false;
 			break;
 		}
 	}
 
-	// 'due' runs on n8n's clock. 'new' runs on the provider's, but a createdAt far in the
+	// 'due' runs on n8n's clock. 'new' runs on the provider's, but a createdAt in the
 	// future (a wrong clock, bad data) must not lift the floor above real new callbacks.
-	newest = options.event === 'due' ? now : Math.min(newest, now + LATE_TOLERANCE_MS);
+	newest = options.event === 'due' ? now : Math.min(newest, now);
 	let nextFloor = floor;
-	// The floor only rises after a complete listing: an unfinished one may have left
-	// older candidates unlisted.
+	// The floor rises only after one poll listed everything: an unfinished or resumed
+	// listing may have missed older candidates that moved between pages.
+	const wholeListing = complete && startPage === 0;
 	if (
-		complete &&
+		wholeListing &&
 		Number.isFinite(newest) &&
 		(floor === null || newest - LATE_TOLERANCE_MS > floor)
 	) {
@@ -178,6 +199,7 @@ export async function decide(
 		filterKey: options.filterKey,
 		floor: nextFloor,
 		seen: writeSeen(seen, nextFloor),
+		...(complete ? {} : { resumePage: startPage + pagesRead }),
 	});
 	if (baselineOnly) return { items: [], state };
 	chosen.sort((a, b) => a.time - b.time);
@@ -205,67 +227,77 @@ function emissionKey(candidate: PollCandidate, event: PollEvent): string {
 		.slice(0, HASH_BYTES * 2);
 }
 
-function toMinute(ms: number): number {
-	return Math.floor(ms / 60_000);
+function toSecond(ms: number): number {
+	return Math.floor(ms / 1000);
 }
 
 function readSeen(stored: Record<string, string>): Map<string, number> {
 	const seen = new Map<string, number>();
-	for (const [minute, packed] of Object.entries(stored)) {
+	for (const [second, packed] of Object.entries(stored)) {
 		const hex = Buffer.from(packed, 'base64').toString('hex');
-		for (let i = 0; i + HASH_BYTES * 2 <= hex.length; i += HASH_BYTES * 2)
-			seen.set(hex.slice(i, i + HASH_BYTES * 2), Number(minute));
+		for (let i = 0; i + HASH_BYTES * 2 <= hex.length; i += HASH_BYTES * 2) {
+			seen.set(hex.slice(i, i + HASH_BYTES * 2), Number(second));
+		}
 	}
 	return seen;
 }
 
-/** Groups the hashes by minute, dropping those below the floor (they can no longer match). */
+/** Groups the hashes by second, dropping those below the floor (they can no longer match). */
 function writeSeen(seen: Map<string, number>, floor: number | null): Record<string, string> {
-	const byMinute = new Map<number, string[]>();
-	for (const [hash, minute] of seen) {
-		if (floor !== null && minute < toMinute(floor)) continue;
-		byMinute.set(minute, [...(byMinute.get(minute) ?? []), hash]);
+	const bySecond = new Map<number, string[]>();
+	for (const [hash, second] of seen) {
+		if (floor !== null && second < toSecond(floor)) continue;
+		const hashes = bySecond.get(second);
+		if (hashes) hashes.push(hash);
+		else bySecond.set(second, [hash]);
 	}
 	const stored: Record<string, string> = {};
-	for (const [minute, hashes] of byMinute)
-		stored[minute] = Buffer.from(hashes.join(''), 'hex').toString('base64');
+	for (const [second, hashes] of bySecond) {
+		stored[second] = Buffer.from(hashes.join(''), 'hex').toString('base64');
+	}
 	return stored;
 }
 
 /**
- * Past the cap, forgets the oldest minutes and lifts the floor above them, so nothing
- * forgotten is emitted again (late items below the new floor are then no longer caught).
+ * Past the cap, forgets the oldest seconds and lifts the floor just above them, so
+ * nothing forgotten is emitted again (late items below the new floor are then no
+ * longer caught: the tolerance shrinks for that burst only).
  */
 function boundState(state: PollState): PollState {
-	const minutes = Object.keys(state.seen)
+	const seconds = Object.keys(state.seen)
 		.map(Number)
 		.sort((a, b) => b - a);
-	let kept = 0;
 	const seen: Record<string, string> = {};
 	let floor = state.floor;
-	for (const minute of minutes) {
-		const count = (Buffer.from(state.seen[minute], 'base64').length / HASH_BYTES) | 0;
-		if (kept + count > MAX_SEEN) {
-			floor = Math.max(floor ?? -Infinity, (minute + 1) * 60_000);
+	let entries = 0;
+	let json = 0;
+	for (const second of seconds) {
+		const packed = state.seen[second];
+		const count = Math.floor((packed.length * 3) / 4 / HASH_BYTES);
+		const size = String(second).length + packed.length + 6;
+		if (entries + count > MAX_SEEN || json + size > MAX_SEEN_JSON) {
+			floor = Math.max(floor ?? -Infinity, (second + 1) * 1000);
 			break;
 		}
-		seen[minute] = state.seen[minute];
-		kept += count;
+		seen[second] = packed;
+		entries += count;
+		json += size;
 	}
 	return { ...state, floor, seen };
 }
 
 function readState(value: unknown, filterKey: string): PollState | undefined {
 	const state = value as PollState | undefined;
-	if (!state || state.v !== 1 || state.filterKey !== filterKey || typeof state.seen !== 'object')
+	if (!state || state.v !== 1 || state.filterKey !== filterKey || typeof state.seen !== 'object') {
 		return undefined;
+	}
 	return state;
 }
 
 /** For "Fetch Test Event": the most recent match, without touching any state. */
 async function latestMatch(source: PollSource, event: PollEvent, now: number, leadMs: number) {
 	let latest: { time: number; candidate: PollCandidate } | undefined;
-	for await (const page of source({ event, fromMs: null, toMs: now, leadMs })) {
+	for await (const page of source({ event, fromMs: null, toMs: now, leadMs, startPage: 0 })) {
 		for (const candidate of page) {
 			const time = eventTime(candidate, event, leadMs);
 			if (time === null || (event === 'due' && (!candidate.pending || time > now))) continue;
