@@ -288,6 +288,21 @@ describe('errors', () => {
 		expect(spekoRequests()).toHaveLength(4);
 	});
 
+	it("keeps Speko's own code and words for a validation error (400) and a rate limit that outlasts the retries (429)", async () => {
+		sandbox.faults.add({ provider: 'speko', type: 'status', status: 400 });
+		const invalid = await run({ operation: 'getMany', status: 'scheduled', limit: 5 });
+		expect(invalid.error?.message).toMatch(/^Speko rejected the request as invalid/);
+		expect(invalid.error?.context?.providerCode).toBe('VALIDATION_ERROR');
+		expect(spekoRequests()).toHaveLength(1);
+
+		sandbox.clearRequests();
+		sandbox.faults.add({ provider: 'speko', type: 'rate-limit', retryAfter: 0, count: 10 });
+		const limited = await run({ operation: 'getMany', status: 'scheduled', limit: 5 });
+		expect(limited.error?.message).toMatch(/^Speko rate limit reached/);
+		expect(limited.error?.context?.providerCode).toBe('RATE_LIMITED');
+		expect(spekoRequests()).toHaveLength(transportSettings.retryPolicy.maxAttempts);
+	});
+
 	it('reports a wrong key without revealing it', async () => {
 		const wrong = 'sk_live_wrong_key_123';
 		const result = await run(
