@@ -11,10 +11,11 @@ import type {
 import { asNodeError } from '../shared/errors';
 import { pollCallbacks } from '../shared/poll';
 import type { PollCandidate, PollQuery, PollSource } from '../shared/poll';
-import { assertZone, isoToMs, localTextToIsoUtc } from '../shared/time';
+import { isoToMs, localTextToIsoUtc } from '../shared/time';
 import { readPollOptions, triggerProperties } from '../shared/trigger';
 import { optionalPositiveInteger, requireOneOf } from '../shared/validate';
 import { STAGES } from './actions/callback/search.operation';
+import { getAccount } from './actions/common';
 import { convosoStatus, normalizeConvosoCallback } from './normalize';
 import type { ConvosoAccount } from './normalize';
 import { CALLBACK_PAGE_SIZE, callbackPages } from './search';
@@ -94,14 +95,7 @@ async function pollConvoso(this: IPollFunctions): Promise<INodeExecutionData[][]
 		stage: raw.stage ? requireOneOf(raw.stage, STAGES, 'Stage') : undefined,
 	};
 	const options = readPollOptions.call(this, filters);
-	const credentials = await this.getCredentials('convosoApi');
-	const account: ConvosoAccount = {
-		timezone: assertZone(
-			credentials.accountTimezone || 'America/New_York',
-			'Account Time Zone (credential)',
-		),
-		countryCallingCode: String(credentials.countryCallingCode ?? ''),
-	};
+	const account = await getAccount.call(this);
 	return await pollCallbacks.call(
 		this,
 		convosoSource(this, filters, account, options.simplify),
@@ -123,16 +117,15 @@ function convosoSource(
 	const accountDate = (ms: number) =>
 		DateTime.fromMillis(ms, { zone: account.timezone }).toISODate()!;
 	return async function* (query: PollQuery) {
-		const now = query.toMs ?? Date.now();
 		const window: IDataObject =
 			query.event === 'new'
-				? { start_date: accountDate(now - 86_400_000) }
+				? { start_date: accountDate(query.toMs - 86_400_000) }
 				: {
 						start_date:
 							query.fromMs === null
 								? undefined
 								: accountDate(query.fromMs + query.leadMs - 86_400_000),
-						end_date: accountDate(now + query.leadMs + 86_400_000),
+						end_date: accountDate(query.toMs + query.leadMs + 86_400_000),
 					};
 		for await (const page of callbackPages(
 			ctx,

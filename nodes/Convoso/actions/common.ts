@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
 
 import {
 	limitField,
@@ -43,7 +43,9 @@ export const timeZoneField: INodeProperties = {
 };
 
 /** The credential's account settings, checked. */
-export async function getAccount(this: IExecuteFunctions): Promise<ConvosoAccount> {
+export async function getAccount(
+	this: IExecuteFunctions | IPollFunctions,
+): Promise<ConvosoAccount> {
 	const credentials = await this.getCredentials('convosoApi');
 	return {
 		timezone: assertZone(
