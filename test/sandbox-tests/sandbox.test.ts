@@ -6,30 +6,12 @@ import { connect } from 'node:net';
 
 import { startSandbox } from '../sandbox/server';
 import type { Sandbox } from '../sandbox/server';
+import { readAnswer } from './answer';
+import type { Answer } from './answer';
 
 const TOKEN = 'sandbox-convoso-token';
 /** 2026-03-01 10:00:00 in New York (EST, UTC-5). */
 const FIXED_NOW = Date.UTC(2026, 2, 1, 15, 0, 0);
-
-interface Answer {
-	status: number;
-	headers: Headers;
-	text: string;
-	/** Parsed JSON, or undefined when the body is not JSON. Loosely typed: tests check it field by field. */
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any
-	body: any;
-}
-
-async function readAnswer(response: Response): Promise<Answer> {
-	const text = await response.text();
-	let body: unknown;
-	try {
-		body = JSON.parse(text);
-	} catch {
-		body = undefined;
-	}
-	return { status: response.status, headers: response.headers, text, body };
-}
 
 /** Calls a Convoso route the normal way (POST form) or the old way (GET query). */
 async function convoso(

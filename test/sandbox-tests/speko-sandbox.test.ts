@@ -7,6 +7,8 @@ import { startSandbox } from '../sandbox/server';
 import type { Sandbox } from '../sandbox/server';
 import { SPEKO_OTHER_ORGANIZATION_ID, SPEKO_STATUSES } from '../sandbox/speko';
 import type { SpekoScheduledCallback } from '../sandbox/speko';
+import { readAnswer } from './answer';
+import type { Answer } from './answer';
 
 const KEY = 'sk_test_sandbox_speko';
 const FIXED_NOW = Date.UTC(2026, 2, 1, 15, 0, 0);
@@ -14,26 +16,6 @@ const FIXED_NOW_ISO = '2026-03-01T15:00:00Z';
 const FAILING_NUMBER = '+15555550100';
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const DAY = 86_400_000;
-
-interface Answer {
-	status: number;
-	headers: Headers;
-	text: string;
-	/** Parsed JSON, or undefined when the body is not JSON. Loosely typed: tests check it field by field. */
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any
-	body: any;
-}
-
-async function readAnswer(response: Response): Promise<Answer> {
-	const text = await response.text();
-	let body: unknown;
-	try {
-		body = JSON.parse(text);
-	} catch {
-		body = undefined;
-	}
-	return { status: response.status, headers: response.headers, text, body };
-}
 
 /** Calls a Speko route with the sandbox key, as the SDK does; `key: null` sends no Authorization. */
 async function speko(

@@ -567,35 +567,28 @@ describe('decide(): state', () => {
 		expect(stateSize(trigger.state)).toBeLessThan(STATE_LIMIT);
 	});
 
-	it(
-		"'new': a callback created after a burst of more than MAX_SEEN, in the same minute, is still emitted",
-		async () => {
-			const provider = new Provider();
-			provider.pageSize = 5000;
-			const trigger = new Trigger(provider, options('new'));
-			provider.add('old', { createdAt: T0 - HOUR });
-			expect(await trigger.poll(T0)).toEqual([]);
-			for (let i = 0; i < MAX_SEEN + 1000; i++)
-				provider.add(`b${i}`, { createdAt: T0 + MINUTE + i });
-			expect(await trigger.poll(T0 + MINUTE + 40 * SECOND)).toHaveLength(MAX_SEEN + 1000);
-			provider.add('late', { createdAt: T0 + MINUTE + 50 * SECOND });
-			expect(await trigger.poll(T0 + 2 * MINUTE + 40 * SECOND)).toEqual(['late']);
-		},
-	);
+	it("'new': a callback created after a burst of more than MAX_SEEN, in the same minute, is still emitted", async () => {
+		const provider = new Provider();
+		provider.pageSize = 5000;
+		const trigger = new Trigger(provider, options('new'));
+		provider.add('old', { createdAt: T0 - HOUR });
+		expect(await trigger.poll(T0)).toEqual([]);
+		for (let i = 0; i < MAX_SEEN + 1000; i++) provider.add(`b${i}`, { createdAt: T0 + MINUTE + i });
+		expect(await trigger.poll(T0 + MINUTE + 40 * SECOND)).toHaveLength(MAX_SEEN + 1000);
+		provider.add('late', { createdAt: T0 + MINUTE + 50 * SECOND });
+		expect(await trigger.poll(T0 + 2 * MINUTE + 40 * SECOND)).toEqual(['late']);
+	});
 
-	it(
-		"'due': a callback due later in a minute that already had more than MAX_SEEN due is still emitted",
-		async () => {
-			const provider = new Provider();
-			provider.pageSize = 5000;
-			const trigger = new Trigger(provider, options('due'));
-			expect(await trigger.poll(T0)).toEqual([]);
-			for (let i = 0; i < MAX_SEEN + 1000; i++) provider.add(`b${i}`, { scheduledAt: T0 + MINUTE });
-			const x = provider.add('x', { scheduledAt: T0 + MINUTE + 40 * SECOND }).scheduledAt!;
-			expect(await trigger.poll(T0 + MINUTE + 20 * SECOND)).toHaveLength(MAX_SEEN + 1000);
-			expect(await trigger.poll(T0 + 2 * MINUTE + 20 * SECOND)).toEqual([due('x', x)]);
-		},
-	);
+	it("'due': a callback due later in a minute that already had more than MAX_SEEN due is still emitted", async () => {
+		const provider = new Provider();
+		provider.pageSize = 5000;
+		const trigger = new Trigger(provider, options('due'));
+		expect(await trigger.poll(T0)).toEqual([]);
+		for (let i = 0; i < MAX_SEEN + 1000; i++) provider.add(`b${i}`, { scheduledAt: T0 + MINUTE });
+		const x = provider.add('x', { scheduledAt: T0 + MINUTE + 40 * SECOND }).scheduledAt!;
+		expect(await trigger.poll(T0 + MINUTE + 20 * SECOND)).toHaveLength(MAX_SEEN + 1000);
+		expect(await trigger.poll(T0 + 2 * MINUTE + 20 * SECOND)).toEqual([due('x', x)]);
+	});
 
 	it('stays under 64 KiB over 200 polls of churn (with a surge past MAX_SEEN), emitting each new and due callback once', async () => {
 		const provider = new Provider();

@@ -23,6 +23,7 @@ import {
 	wallAsUtcMs,
 } from './intl-oracle';
 import type { Wall } from './intl-oracle';
+import { expectInputError } from '../helpers/expect-input-error';
 
 const ZONES = [
 	'UTC',
@@ -125,20 +126,6 @@ function parseDotOffset(text: string): number {
 	const match = /^([+-])(\d{1,2})\.([0-5]\d)$/.exec(text);
 	if (!match) throw new Error(`Not "±H.MM": ${text}`);
 	return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
-}
-
-function expectInputError(run: () => unknown, field: string, valueText?: string): InputError {
-	let caught: unknown;
-	try {
-		run();
-	} catch (error) {
-		caught = error;
-	}
-	expect(caught).toBeInstanceOf(InputError);
-	const error = caught as InputError;
-	expect(error.message).toContain(`'${field}'`);
-	if (valueText !== undefined) expect(error.message).toContain(valueText);
-	return error;
 }
 
 describe('the Intl oracle itself', () => {

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 
-import { InputError } from '../../nodes/shared/errors';
 import {
 	optionalDate,
 	optionalPositiveInteger,
@@ -11,28 +10,7 @@ import {
 	requirePositiveInteger,
 	requireText,
 } from '../../nodes/shared/validate';
-
-/** Runs `run`, expects an InputError, and checks that its message names the field, the value and the expectation. */
-function rejection(
-	run: () => unknown,
-	field: string,
-	shown: string | undefined,
-	expected: string | RegExp,
-): InputError {
-	let caught: unknown;
-	try {
-		run();
-	} catch (error) {
-		caught = error;
-	}
-	expect(caught).toBeInstanceOf(InputError);
-	const error = caught as InputError;
-	expect(error.message).toContain(`'${field}'`);
-	if (shown !== undefined) expect(error.message).toContain(shown);
-	if (typeof expected === 'string') expect(error.message).toContain(expected);
-	else expect(error.message).toMatch(expected);
-	return error;
-}
+import { expectInputError } from '../helpers/expect-input-error';
 
 const daysIn = (year: number, month: number): number =>
 	month === 2
@@ -61,9 +39,14 @@ describe('requireText', () => {
 			[{}, '{}'],
 			[true, 'true'],
 		] as Array<[unknown, string]>) {
-			rejection(() => requireText(value, 'Lead Phone'), 'Lead Phone', shown, 'a non-empty text');
+			expectInputError(
+				() => requireText(value, 'Lead Phone'),
+				'Lead Phone',
+				shown,
+				'a non-empty text',
+			);
 		}
-		rejection(
+		expectInputError(
 			() => requireText('', 'Agent', 'an agent id or name'),
 			'Agent',
 			'an empty string',
@@ -114,7 +97,7 @@ describe('requirePositiveInteger', () => {
 			[Number.NaN, 'NaN'],
 			['1234567890123456', '"1234567890123456"'],
 		] as Array<[unknown, string]>) {
-			rejection(
+			expectInputError(
 				() => requirePositiveInteger(value, 'Lead ID'),
 				'Lead ID',
 				shown,
@@ -130,13 +113,13 @@ describe('optionalPositiveInteger', () => {
 			expect(optionalPositiveInteger(value, 'List ID')).toBeUndefined();
 		expect(optionalPositiveInteger('333', 'List ID')).toBe(333);
 		expect(optionalPositiveInteger(333, 'List ID')).toBe(333);
-		rejection(
+		expectInputError(
 			() => optionalPositiveInteger('x1', 'List ID'),
 			'List ID',
 			'"x1"',
 			'a positive whole number',
 		);
-		rejection(
+		expectInputError(
 			() => optionalPositiveInteger(0, 'List ID'),
 			'List ID',
 			'0',
@@ -162,7 +145,7 @@ describe('requireOneOf', () => {
 			[1, '1'],
 			['system personal', '"system personal"'],
 		] as Array<[unknown, string]>) {
-			rejection(
+			expectInputError(
 				() => requireOneOf(value, recipients, 'Recipient'),
 				'Recipient',
 				shown,
@@ -179,13 +162,13 @@ describe('requireMaxLength', () => {
 	});
 
 	it('rejects longer text, telling its length and the limit', () => {
-		rejection(
+		expectInputError(
 			() => requireMaxLength('b'.repeat(256), 255, 'Comments'),
 			'Comments',
 			'256 characters',
 			'at most 255 characters',
 		);
-		const error = rejection(
+		const error = expectInputError(
 			() => requireMaxLength('b'.repeat(300), 255, 'Comments'),
 			'Comments',
 			'300 characters',
@@ -232,7 +215,12 @@ describe('optionalDate', () => {
 					const day = daysIn(year, month) + beyond;
 					fc.pre(day <= 99);
 					const date = `${year}-${pad(month)}-${pad(day)}`;
-					rejection(() => optionalDate(date, 'Start Date'), 'Start Date', date, 'YYYY-MM-DD');
+					expectInputError(
+						() => optionalDate(date, 'Start Date'),
+						'Start Date',
+						date,
+						'YYYY-MM-DD',
+					);
 				},
 			),
 			{ numRuns: 200 },
@@ -245,7 +233,7 @@ describe('optionalDate', () => {
 			'2026-13-01',
 			'2026-01-00',
 		]) {
-			rejection(() => optionalDate(date, 'Start Date'), 'Start Date', date, 'YYYY-MM-DD');
+			expectInputError(() => optionalDate(date, 'Start Date'), 'Start Date', date, 'YYYY-MM-DD');
 		}
 	});
 
@@ -259,7 +247,12 @@ describe('optionalDate', () => {
 			[20260305, '20260305'],
 			[{}, '{}'],
 		] as Array<[unknown, string]>) {
-			rejection(() => optionalDate(value, 'End Date'), 'End Date', shown, 'a date as YYYY-MM-DD');
+			expectInputError(
+				() => optionalDate(value, 'End Date'),
+				'End Date',
+				shown,
+				'a date as YYYY-MM-DD',
+			);
 		}
 	});
 });
@@ -282,7 +275,7 @@ describe('requireLimit', () => {
 			[Number.NaN, 'NaN'],
 			[null, 'null'],
 		] as Array<[unknown, string]>) {
-			rejection(
+			expectInputError(
 				() => requireLimit(value, 'Limit', 5000),
 				'Limit',
 				shown,
