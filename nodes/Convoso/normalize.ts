@@ -9,7 +9,7 @@ import {
 	withoutEmpty,
 } from '../shared/callback';
 import type { CallbackStatus, NormalizedCallback } from '../shared/callback';
-import { localTextToIsoUtc } from '../shared/time';
+import { convosoLocalTimeToIso } from './time';
 
 /** Account settings that shape how Convoso records read: stored in the credential. */
 export interface ConvosoAccount {
@@ -62,7 +62,7 @@ export function normalizeConvosoCallback(
 		provider: 'convoso',
 		status: convosoStatus(record),
 		providerStatus: stringOrNull(record.stage) ?? stringOrNull(record.status),
-		scheduledAt: localTextToIsoUtc(record.callback_time, account.timezone),
+		scheduledAt: convosoLocalTimeToIso(record.callback_time, account.timezone),
 		timezone: account.timezone,
 		phone: toE164(record.phone_number, account.countryCallingCode),
 		agentId: idOrNull(record.user_id ?? record.user),
@@ -70,8 +70,8 @@ export function normalizeConvosoCallback(
 		leadId: idOrNull(record.lead_id),
 		contactId: null,
 		notes: stringOrNull(record.comments),
-		createdAt: localTextToIsoUtc(record.created_at, account.timezone),
-		updatedAt: localTextToIsoUtc(record.modified_at, account.timezone),
+		createdAt: convosoLocalTimeToIso(record.created_at, account.timezone),
+		updatedAt: convosoLocalTimeToIso(record.modified_at, account.timezone),
 		details: withoutEmpty({
 			recipient: stringOrNull(record.recipient),
 			stage: stringOrNull(record.stage),
@@ -83,7 +83,7 @@ export function normalizeConvosoCallback(
 			campaignType: stringOrNull(record.campaign_type),
 			directoryName: stringOrNull(record.directory_name),
 			context: stringOrNull(record.context),
-			seenAt: localTextToIsoUtc(record.callback_seen, account.timezone),
+			seenAt: convosoLocalTimeToIso(record.callback_seen, account.timezone),
 			localCallbackTime: stringOrNull(record.callback_time),
 		}),
 	};
@@ -108,7 +108,7 @@ export function normalizeConvosoLead(record: IDataObject, account: ConvosoAccoun
 		state: stringOrNull(record.state),
 		postalCode: stringOrNull(record.postal_code),
 		country: stringOrNull(record.country),
-		createdAt: localTextToIsoUtc(record.created_at, account.timezone),
-		updatedAt: localTextToIsoUtc(record.modified_at ?? record.updated_at, account.timezone),
+		createdAt: convosoLocalTimeToIso(record.created_at, account.timezone),
+		updatedAt: convosoLocalTimeToIso(record.modified_at ?? record.updated_at, account.timezone),
 	};
 }

@@ -3,8 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 
 import { offsetPages } from '../shared/pagination';
-import type { RequestContext } from '../shared/transport';
-import { NO_CALLBACKS_FOUND } from './errorCodes';
+import type { ProviderClient } from '../shared/transport';
 import { convosoCall, unwrapPage } from './transport';
 
 /** Convoso's paging limits: at most 5,000 per page, offsets up to 50,000. */
@@ -35,7 +34,7 @@ interface Page {
  * not add up to the total, it fails with a clear message: never a silent truncation.
  */
 export async function* callbackPages(
-	ctx: RequestContext,
+	client: ProviderClient,
 	filters: IDataObject,
 	maxItems: number,
 	itemIndex: number,
@@ -47,13 +46,13 @@ export async function* callbackPages(
 		offset: number,
 		limit: number,
 	): Promise<Page> => {
-		const { body, acceptedError } = await convosoCall(
-			ctx,
+		const { body, nothingMatched } = await convosoCall(
+			client,
 			'/callbacks/search',
 			{ ...filters, start_date: window.start, end_date: window.end, offset, limit },
-			{ idempotent: true, itemIndex, acceptError: (info) => info.code === NO_CALLBACKS_FOUND },
+			{ idempotent: true, itemIndex },
 		);
-		if (acceptedError) return { items: [], total: 0 };
+		if (nothingMatched) return { items: [], total: 0 };
 		const { results, total } = unwrapPage(body);
 		return {
 			items: results,
@@ -106,7 +105,7 @@ export async function* callbackPages(
 		if (page.total > REACHABLE) {
 			if (window.start === window.end) {
 				throw new NodeOperationError(
-					ctx.getNode(),
+					client.ctx.getNode(),
 					`Too many callbacks on ${window.start}: ${page.total} match, and Convoso can page through at most ${REACHABLE} per search`,
 					{
 						itemIndex,
@@ -127,7 +126,7 @@ export async function* callbackPages(
 	}
 	if (delivered < maxItems && covered !== first.total) {
 		throw new NodeOperationError(
-			ctx.getNode(),
+			client.ctx.getNode(),
 			`Could only reach ${covered} of the ${first.total} matching callbacks`,
 			{
 				itemIndex,

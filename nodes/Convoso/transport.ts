@@ -1,16 +1,21 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { REDACTED } from '../shared/errors';
 import type { ProviderErrorInfo } from '../shared/errors';
-import { providerRequest } from '../shared/transport';
-import type { ProviderResponse, ProviderSpec, RequestContext } from '../shared/transport';
-import { CONVOSO_ERROR_MESSAGES } from './errorCodes';
+import type { ProviderClient, ProviderResponse, ProviderSpec } from '../shared/transport';
+import { CONVOSO_ERROR_MESSAGES, NO_CALLBACKS_FOUND } from './errorCodes';
 
 export const convosoSpec: ProviderSpec = {
 	credentialType: 'convosoApi',
 	displayName: 'Convoso',
 	secretFields: ['apiToken'],
+	// The token travels as a form field, and Convoso echoes requests in some errors.
+	secretPatterns: [[/(auth_token=)[^&\s"']+/gi, `$1${REDACTED}`]],
 	baseUrl: (credentials) => String(credentials.baseUrl || 'https://api.convoso.com/v1'),
 	detectError: detectConvosoError,
+	// "Missing callbacks" is how Convoso answers a search that matches nothing.
+	meansNothingMatched: (info, response) =>
+		info.code === NO_CALLBACKS_FOUND && (response.body as IDataObject).success === false,
 };
 
 /**
@@ -69,32 +74,26 @@ function detectConvosoError(response: ProviderResponse): ProviderErrorInfo | und
  * body by the credential (never to the URL).
  */
 export async function convosoCall(
-	ctx: RequestContext,
+	client: ProviderClient,
 	endpoint: string,
 	fields: IDataObject,
-	options: {
-		idempotent: boolean;
-		itemIndex?: number;
-		acceptError?: (info: ProviderErrorInfo) => boolean;
-	},
-): Promise<{ body: IDataObject; acceptedError?: ProviderErrorInfo }> {
+	options: { idempotent: boolean; itemIndex?: number },
+): Promise<{ body: IDataObject; nothingMatched: boolean }> {
 	const form: IDataObject = {};
 	for (const [key, value] of Object.entries(fields)) {
 		if (value !== undefined && value !== null && value !== '') form[key] = String(value);
 	}
-	const response = await providerRequest(
-		ctx,
-		convosoSpec,
+	const response = await client.request(
 		{
 			method: 'POST',
-			path: endpoint,
+			url: endpoint,
 			body: form,
-			bodyFormat: 'form',
+			contentType: 'application/x-www-form-urlencoded',
 			idempotent: options.idempotent,
 		},
-		{ itemIndex: options.itemIndex, acceptError: options.acceptError },
+		options.itemIndex,
 	);
-	return { body: (response.body ?? {}) as IDataObject, acceptedError: response.acceptedError };
+	return { body: (response.body ?? {}) as IDataObject, nothingMatched: response.nothingMatched };
 }
 
 /** Search answers come wrapped as `{success, data: {...}}` or bare; both carry numbers as strings. */

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { mapStatus, stringOrNull, toE164, withoutEmpty } from '../shared/callback';
+import { isPending, mapStatus, stringOrNull, toE164, withoutEmpty } from '../shared/callback';
 import type { CallbackStatus, NormalizedCallback } from '../shared/callback';
 import { isoTextToIsoUtc } from '../shared/time';
 
@@ -24,11 +24,20 @@ const STATUS: Record<string, CallbackStatus> = {
 
 const iso = isoTextToIsoUtc;
 
+export function spekoStatus(raw: unknown): CallbackStatus {
+	return mapStatus(STATUS, raw);
+}
+
+/** Speko's statuses in which a callback may still fall due (by the shared rule). */
+export const SPEKO_PENDING_STATUSES = SPEKO_STATUSES.filter((status) =>
+	isPending(spekoStatus(status)),
+);
+
 export function normalizeSpekoCallback(record: IDataObject): NormalizedCallback {
 	return {
 		id: stringOrNull(record.id) ?? '',
 		provider: 'speko',
-		status: mapStatus(STATUS, record.status),
+		status: spekoStatus(record.status),
 		providerStatus: stringOrNull(record.status),
 		scheduledAt: iso(record.scheduled_at),
 		timezone: null,

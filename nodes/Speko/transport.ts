@@ -1,13 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ProviderErrorInfo } from '../shared/errors';
-import { providerRequest } from '../shared/transport';
-import type {
-	ProviderRequest,
-	ProviderResponse,
-	ProviderSpec,
-	RequestContext,
-} from '../shared/transport';
+import type { ProviderResponse, ProviderSpec } from '../shared/transport';
 
 /** Speko's error codes, in words a workflow builder can act on. */
 const SPEKO_STATUS_MESSAGES: Record<number, string> = {
@@ -45,20 +39,6 @@ function detectSpekoError(response: ProviderResponse): ProviderErrorInfo | undef
 		message: `${known ?? `Speko answered HTTP ${status}`}${providerText && providerText !== known ? `: ${providerText}` : ''}`,
 		description: status === 401 ? 'Check the API key in the Speko credential.' : undefined,
 	};
-}
-
-export async function spekoRequest(
-	ctx: RequestContext,
-	request: Omit<ProviderRequest, 'bodyFormat'>,
-	itemIndex?: number,
-): Promise<IDataObject> {
-	const response = await providerRequest(
-		ctx,
-		spekoSpec,
-		{ ...request, bodyFormat: 'json' },
-		{ itemIndex },
-	);
-	return (response.body ?? {}) as IDataObject;
 }
 
 /** A callback id as a path segment. */

@@ -1,7 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-export type ProviderName = 'convoso' | 'speko' | 'talkdesk' | 'ameyo';
-
 export type CallbackId = string | number;
 
 /** One status vocabulary for every provider. */
@@ -17,6 +15,13 @@ export const CALLBACK_STATUSES = [
 /** 'unknown' marks a provider value the package does not know yet (kept in providerStatus). */
 export type CallbackStatus = (typeof CALLBACK_STATUSES)[number] | 'unknown';
 
+/** The statuses in which a callback may still ring, and so fall due: one rule for every provider. */
+const PENDING: readonly CallbackStatus[] = ['scheduled', 'past_due', 'dispatching'];
+
+export function isPending(status: CallbackStatus): boolean {
+	return PENDING.includes(status);
+}
+
 /**
  * The callback as every node outputs it when "Simplify" is on. Times are ISO 8601
  * UTC; fields a provider does not have are null.
@@ -24,7 +29,8 @@ export type CallbackStatus = (typeof CALLBACK_STATUSES)[number] | 'unknown';
 export interface NormalizedCallback {
 	/** Numeric ids stay numbers (Convoso), others strings (Speko, Talkdesk, Ameyo). */
 	id: CallbackId;
-	provider: ProviderName;
+	/** The provider's name in lower case ('convoso', 'speko'). */
+	provider: string;
 	status: CallbackStatus;
 	/** The provider's own status word(s), exactly as received. */
 	providerStatus: string | null;

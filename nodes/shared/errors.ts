@@ -43,31 +43,40 @@ export interface ProviderErrorInfo {
 	description?: string;
 }
 
-const REDACTED = '[redacted]';
+export const REDACTED = '[redacted]';
+
+/** A pattern that finds a secret by its shape or label, and its replacement. */
+export type SecretPattern = readonly [RegExp, string];
+
+/** What must never appear in a message: the credential's secret values, and provider patterns. */
+export interface Secrets {
+	values: readonly string[];
+	/** A provider's own secret shapes (Convoso's `auth_token=` field, Ameyo's token errors). */
+	patterns?: readonly SecretPattern[];
+}
 
 /** Patterns that carry secrets in any provider's messages, whatever their value. */
-const SECRET_PATTERNS: Array<[RegExp, string]> = [
-	[/(auth_token=)[^&\s"']+/gi, `$1${REDACTED}`],
+const SECRET_PATTERNS: readonly SecretPattern[] = [
 	[
-		/("?(?:auth_token|api_?key|apiToken|token|password|secret|session_?id|sessionToken|access_token|refresh_token|client_secret)"?\s*[:=]\s*"?)[^"&\s,}]+/gi,
+		/("?(?:api_?key|apiToken|token|password|secret|session_?id|sessionToken|access_token|refresh_token|client_secret)"?\s*[:=]\s*"?)[^"&\s,}]+/gi,
 		`$1${REDACTED}`,
 	],
 	[/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${REDACTED}`],
-	[/(invalid\.authentication\.token:)\S+/gi, `$1${REDACTED}`],
+	[/(Basic\s+)[A-Za-z0-9+/=]{8,}/gi, `$1${REDACTED}`],
 ];
 
 /**
  * Removes secrets from text: every known secret value (from the credential), and
  * anything that looks like a token, password or session id by its label.
  */
-export function redact(text: string, secrets: readonly string[] = []): string {
+export function redact(text: string, secrets: Secrets = { values: [] }): string {
 	let result = text;
-	for (const secret of secrets) {
+	for (const secret of secrets.values) {
 		// Very short values would wipe out ordinary words.
 		if (typeof secret === 'string' && secret.length >= 4)
 			result = result.split(secret).join(REDACTED);
 	}
-	for (const [pattern, replacement] of SECRET_PATTERNS)
+	for (const [pattern, replacement] of [...(secrets.patterns ?? []), ...SECRET_PATTERNS])
 		result = result.replace(pattern, replacement);
 	return result;
 }
@@ -79,7 +88,7 @@ export function redact(text: string, secrets: readonly string[] = []): string {
 export function toNodeApiError(
 	node: INode,
 	info: ProviderErrorInfo,
-	secrets: readonly string[],
+	secrets: Secrets,
 	itemIndex?: number,
 ): NodeApiError {
 	const message = redact(info.message, secrets);

@@ -1,6 +1,10 @@
 import { createHash } from 'crypto';
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IPollFunctions, JsonValue } from 'n8n-workflow';
+
+import { isPending } from './callback';
+import type { CallbackStatus } from './callback';
+import type { Runtime } from './runtime';
 
 /**
  * The poll engine behind every trigger. It knows nothing about providers: an
@@ -19,7 +23,8 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
  * The floor trails the newest time by LATE_TOLERANCE_MS, so items that show up late
  * or come with a skewed clock are still caught. `seen` is capped, which keeps the
  * state under 64 KiB whatever the account size. A listing that runs out of the poll's
- * time budget is continued by the next poll (`resumePage`).
+ * time budget is continued by the next poll, from where the source says it stopped
+ * (`resume`: a page number, an offset, a link; the engine does not look inside).
  */
 
 export type PollEvent = 'new' | 'due';
@@ -29,8 +34,8 @@ export interface PollCandidate {
 	key: string;
 	createdAtMs: number | null;
 	scheduledAtMs: number | null;
-	/** Whether it may still fall due: not cancelled, dismissed, completed or deleted. */
-	pending: boolean;
+	/** The normalized status: only pending callbacks (see isPending) fall due. */
+	status: CallbackStatus;
 	/** The output item; built only for what is emitted. */
 	toItem(): IDataObject;
 }
@@ -44,14 +49,21 @@ export interface PollQuery {
 	/** 'due' only: the scheduled time minus this is the fire time. */
 	leadMs: number;
 	/**
-	 * Pages to skip: set when the previous poll ran out of time part-way, so the listing
-	 * goes on where it stopped. A source that cannot skip may start over.
+	 * Where to go on: the `resume` of the last page read when the previous poll ran out
+	 * of time part-way; undefined to list from the start. A source that cannot resume
+	 * may start over.
 	 */
-	startPage: number;
+	resume?: JsonValue;
+}
+
+export interface PollPage {
+	candidates: PollCandidate[];
+	/** Where the listing goes on after this page (opaque to the engine); absent on the last page. */
+	resume?: JsonValue;
 }
 
 /** Lists candidates, page by page. Adapters may list more than the query asks. */
-export type PollSource = (query: PollQuery) => AsyncIterable<PollCandidate[]>;
+export type PollSource = (query: PollQuery) => AsyncIterable<PollPage>;
 
 export interface PollOptions {
 	event: PollEvent;
@@ -62,14 +74,14 @@ export interface PollOptions {
 }
 
 export interface PollState {
-	v: 1;
+	v: 2;
 	filterKey: string;
 	/** Epoch ms; null while nothing is done with. */
 	floor: number | null;
 	/** Epoch second → the emissions of that second, as base64 of 5-byte hashes. */
 	seen: Record<string, string>;
-	/** Where an unfinished listing stops, in pages; absent when the last one finished. */
-	resumePage?: number;
+	/** Where an unfinished listing goes on (the source's own data); absent when the last one finished. */
+	resume?: JsonValue;
 }
 
 /** How late (or how skewed) an item may be and still be caught. */
@@ -84,18 +96,16 @@ export const MAX_SEEN_JSON = 58_000;
 const HASH_BYTES = 5;
 const DEFAULT_BUDGET_MS = 5 * 60_000;
 
-/** Clocks, replaced by tests: `now` is the time of the poll, `elapsed` measures the budget. */
-export const pollSettings = {
-	now: (): number => Date.now(),
-	elapsed: (): number => Date.now(),
-};
+/** The clocks of the engine: `now` is the time of the poll, `elapsed` measures its budget. */
+export type PollClock = Pick<Runtime, 'now' | 'elapsed'>;
 
 export async function pollCallbacks(
 	this: IPollFunctions,
 	source: PollSource,
 	options: PollOptions,
+	clock: PollClock,
 ): Promise<INodeExecutionData[][] | null> {
-	const now = pollSettings.now();
+	const now = clock.now();
 	const leadMs = Math.max(0, options.minutesBefore) * 60_000;
 
 	if (this.getMode() === 'manual') {
@@ -128,6 +138,7 @@ export async function pollCallbacks(
 		{ ...options, includeExisting: options.includeExisting && firstActivation },
 		now,
 		budgetMs,
+		clock,
 	);
 	// Reassigned as a whole, so n8n notices the change and saves it.
 	staticData.callbacks = outcome.state as unknown as IDataObject;
@@ -145,28 +156,29 @@ export async function decide(
 	options: PollOptions,
 	now: number,
 	budgetMs: number,
+	clock: Pick<PollClock, 'elapsed'>,
 ): Promise<{ items: IDataObject[]; state: PollState }> {
 	const leadMs = Math.max(0, options.minutesBefore) * 60_000;
 	const firstRun = previous === undefined;
 	const baselineOnly = firstRun && !options.includeExisting;
 	const floor = firstRun ? firstFloor(options, now) : previous.floor;
 	const seen = firstRun ? new Map<string, number>() : readSeen(previous.seen);
-	const startPage = firstRun ? 0 : (previous.resumePage ?? 0);
+	const resume = firstRun ? undefined : previous.resume;
 	const timeOf = (candidate: PollCandidate) => eventTime(candidate, options.event, leadMs);
 
 	const chosen: Array<{ candidate: PollCandidate; time: number }> = [];
 	let newest = -Infinity;
-	let pagesRead = 0;
+	let goOnFrom: JsonValue | undefined;
 	let complete = true;
-	const deadline = pollSettings.elapsed() + budgetMs;
-	const query: PollQuery = { event: options.event, fromMs: floor, toMs: now, leadMs, startPage };
+	const deadline = clock.elapsed() + budgetMs;
+	const query: PollQuery = { event: options.event, fromMs: floor, toMs: now, leadMs, resume };
 	for await (const page of source(query)) {
-		pagesRead++;
-		for (const candidate of page) {
+		goOnFrom = page.resume;
+		for (const candidate of page.candidates) {
 			const time = timeOf(candidate);
 			if (time === null) continue;
 			if (options.event === 'new') newest = Math.max(newest, time);
-			if (options.event === 'due' && (!candidate.pending || time > now)) continue;
+			if (options.event === 'due' && (!isPending(candidate.status) || time > now)) continue;
 			const key = emissionKey(candidate, options.event);
 			if ((floor !== null && time < floor) || seen.has(key)) continue;
 			chosen.push({ candidate, time });
@@ -174,8 +186,8 @@ export async function decide(
 			seen.set(key, toSecond(time));
 		}
 		// Out of time: what was listed is emitted; the next poll goes on from here.
-		if (pollSettings.elapsed() > deadline) {
-			complete = false;
+		if (clock.elapsed() > deadline) {
+			complete = goOnFrom === undefined;
 			break;
 		}
 	}
@@ -186,7 +198,7 @@ export async function decide(
 	let nextFloor = floor;
 	// The floor rises only after one poll listed everything: an unfinished or resumed
 	// listing may have missed older candidates that moved between pages.
-	const wholeListing = complete && startPage === 0;
+	const wholeListing = complete && resume === undefined;
 	if (
 		wholeListing &&
 		Number.isFinite(newest) &&
@@ -195,11 +207,11 @@ export async function decide(
 		nextFloor = newest - LATE_TOLERANCE_MS;
 	}
 	const state = boundState({
-		v: 1,
+		v: 2,
 		filterKey: options.filterKey,
 		floor: nextFloor,
 		seen: writeSeen(seen, nextFloor),
-		...(complete ? {} : { resumePage: startPage + pagesRead }),
+		...(complete ? {} : { resume: goOnFrom }),
 	});
 	if (baselineOnly) return { items: [], state };
 	chosen.sort((a, b) => a.time - b.time);
@@ -288,7 +300,7 @@ function boundState(state: PollState): PollState {
 
 function readState(value: unknown, filterKey: string): PollState | undefined {
 	const state = value as PollState | undefined;
-	if (!state || state.v !== 1 || state.filterKey !== filterKey || typeof state.seen !== 'object') {
+	if (!state || state.v !== 2 || state.filterKey !== filterKey || typeof state.seen !== 'object') {
 		return undefined;
 	}
 	return state;
@@ -297,10 +309,11 @@ function readState(value: unknown, filterKey: string): PollState | undefined {
 /** For "Fetch Test Event": the most recent match, without touching any state. */
 async function latestMatch(source: PollSource, event: PollEvent, now: number, leadMs: number) {
 	let latest: { time: number; candidate: PollCandidate } | undefined;
-	for await (const page of source({ event, fromMs: null, toMs: now, leadMs, startPage: 0 })) {
-		for (const candidate of page) {
+	for await (const page of source({ event, fromMs: null, toMs: now, leadMs })) {
+		for (const candidate of page.candidates) {
 			const time = eventTime(candidate, event, leadMs);
-			if (time === null || (event === 'due' && (!candidate.pending || time > now))) continue;
+			if (time === null || (event === 'due' && (!isPending(candidate.status) || time > now)))
+				continue;
 			if (!latest || time > latest.time) latest = { time, candidate };
 		}
 	}

@@ -150,35 +150,6 @@ export function toIsoUtc(time: DateTime): string {
 	return time.toUTC().toISO({ suppressMilliseconds: true }) as string;
 }
 
-/**
- * Reads a provider's local time without zone ("2026-03-05 14:30:00", "2026-03-05 02:30 PM")
- * as a time in `zone`, and returns it as ISO UTC. Returns null when empty or unreadable.
- */
-export function localTextToIsoUtc(text: unknown, zone: string): string | null {
-	if (typeof text !== 'string' || text.trim() === '' || text.startsWith('0000-00-00')) return null;
-	const trimmed = text.trim();
-	for (const format of [
-		'yyyy-MM-dd HH:mm:ss',
-		'yyyy-MM-dd hh:mm a',
-		'yyyy-MM-dd HH:mm',
-		'yyyy-MM-dd',
-	]) {
-		const parsed = DateTime.fromFormat(trimmed, format, { zone: 'utc', locale: 'en-US' });
-		if (parsed.isValid) return toIsoUtc(providerWallTime(parsed.toObject() as WallTime, zone));
-	}
-	const iso = DateTime.fromISO(trimmed, { zone });
-	return iso.isValid ? toIsoUtc(iso) : null;
-}
-
-/** A provider's wall time; one inside a DST gap is read as luxon shifts it, never an error. */
-function providerWallTime(wall: WallTime, zone: string): DateTime {
-	try {
-		return wallTimeInZone(wall, zone, 'time');
-	} catch {
-		return DateTime.fromObject(wall, { zone });
-	}
-}
-
 /** An ISO 8601 date-time from a provider, rewritten as ISO UTC; null when empty or unreadable. */
 export function isoTextToIsoUtc(text: unknown): string | null {
 	if (typeof text !== 'string' || text.trim() === '') return null;
@@ -197,37 +168,4 @@ export function epochMsToIsoUtc(value: unknown): string | null {
 	const ms = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) return null;
 	return toIsoUtc(DateTime.fromMillis(ms, { zone: 'utc' }));
-}
-
-/**
- * A UTC offset as Convoso writes it: hours, a dot, then minutes (not a fraction):
- * +5.30 is 5 h 30 min, -3.30 is Newfoundland, +5.45 is Nepal, 0.00 is UTC.
- */
-export function formatOffsetHoursDotMinutes(offsetMinutes: number): string {
-	if (offsetMinutes === 0) return '0.00';
-	const sign = offsetMinutes < 0 ? '-' : '+';
-	const abs = Math.abs(offsetMinutes);
-	return `${sign}${Math.floor(abs / 60)}.${String(abs % 60).padStart(2, '0')}`;
-}
-
-/** Parses Convoso's "+5.30" back into minutes (+330). Returns undefined when malformed. */
-export function parseOffsetHoursDotMinutes(text: string): number | undefined {
-	const match = /^([+-])?(\d{1,2})(?:\.(\d{2}))?$/.exec(text.trim());
-	if (!match) return undefined;
-	const minutes = Number(match[3] ?? '0');
-	if (minutes >= 60 || Number(match[2]) > 14) return undefined;
-	return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + minutes);
-}
-
-/**
- * Convoso's callback time for an instant, as seen in the zone the time is set to:
- * local "YYYY-MM-DD hh:mm AM/PM" plus the offset in force at that instant (so DST
- * on that date is accounted for). Convoso counts in whole minutes: seconds are dropped.
- */
-export function toConvosoCallbackTime(time: DateTime): { callbackTime: string; timeZone: string } {
-	const minute = time.startOf('minute');
-	return {
-		callbackTime: minute.setLocale('en-US').toFormat('yyyy-MM-dd hh:mm a'),
-		timeZone: formatOffsetHoursDotMinutes(minute.offset),
-	};
 }

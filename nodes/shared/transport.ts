@@ -1,18 +1,21 @@
-import { sleep } from 'n8n-workflow';
 import type {
+	IAdditionalCredentialOptions,
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
+	IOAuth2Options,
 	IPollFunctions,
 } from 'n8n-workflow';
 
 import { redact, toNodeApiError } from './errors';
-import type { ProviderErrorInfo } from './errors';
-import { backoffDelay, defaultRetryPolicy, isRetryable, parseRetryAfter } from './retry';
-import type { Failure, RetryPolicy } from './retry';
+import type { ProviderErrorInfo, SecretPattern, Secrets } from './errors';
+import { backoffDelay, isRetryable, parseRetryAfter } from './retry';
+import type { Failure } from './retry';
+import { defaultRuntime } from './runtime';
+import type { Runtime } from './runtime';
 
 export type RequestContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 
@@ -31,154 +34,298 @@ export interface ProviderSpec {
 	displayName: string;
 	/** Credential fields whose values never appear in a message or a log line. */
 	secretFields: readonly string[];
+	/** Secrets this provider writes in its own shapes (beyond the labels every provider uses). */
+	secretPatterns?: readonly SecretPattern[];
 	baseUrl(credentials: ICredentialDataDecryptedObject): string;
 	/**
 	 * Reads the provider's own error out of an answer, including errors sent with
 	 * HTTP 200. Returns undefined when the answer is a success.
 	 */
 	detectError(response: ProviderResponse): ProviderErrorInfo | undefined;
+	/**
+	 * The provider's way of saying "nothing matches" with an error (Convoso's code
+	 * 6000). Decided on the body the provider sent, never on a status alone: an
+	 * outage must not read as an empty list.
+	 */
+	meansNothingMatched?(info: ProviderErrorInfo, response: ProviderResponse): boolean;
+	/** How n8n renews the credential's token or session when it expired. */
+	renewal?: CredentialRenewal;
 }
+
+export interface CredentialRenewal {
+	/** Statuses that mean "expired": n8n renews the token or session once and repeats the request. Default 401. */
+	statuses?: readonly number[];
+	/**
+	 * An answer that says "expired" in its body under another status. The request is
+	 * repeated once with the credential's expirable field emptied, so n8n runs the
+	 * credential's preAuthentication again (and stores the new session).
+	 */
+	isExpired?(response: ProviderResponse): boolean;
+	/** The credential's hidden `expirable` field that preAuthentication fills. */
+	expirableField?: string;
+	/** n8n's OAuth2 options for an OAuth2 credential. */
+	oauth2?: IOAuth2Options;
+}
+
+export type ContentType =
+	| 'application/json'
+	| 'application/json-patch+json'
+	| 'application/x-www-form-urlencoded';
 
 export interface ProviderRequest {
 	method: IHttpRequestMethods;
-	/** Path below the credential's base URL, starting with '/'. */
-	path: string;
+	/**
+	 * A path below the credential's base URL ('/v1/callbacks'), or an absolute URL on
+	 * the same host (a HAL `next` link). A link to another host is refused: the
+	 * credential is never sent anywhere else.
+	 */
+	url: string;
 	qs?: IDataObject;
-	body?: IDataObject;
-	/** How the body is encoded; 'form' is application/x-www-form-urlencoded. */
-	bodyFormat?: 'json' | 'form';
+	/** An object or an array (JSON Patch), sent as it is, on every attempt. */
+	body?: IDataObject | unknown[];
+	/** Default: application/json. A form body must be a flat object. */
+	contentType?: ContentType;
 	headers?: IDataObject;
 	/**
-	 * Whether repeating the request is harmless. A create is not: when its outcome
-	 * is unknown (a 5xx, a dropped connection) it is never sent again.
+	 * Whether repeating the request is harmless. A create or a dispatch is not: when
+	 * its outcome is unknown (a 5xx, a dropped connection) it is never sent again.
 	 */
 	idempotent: boolean;
 	/** The expected body of a success; 'text' and 'none' accept non-JSON answers. */
 	expect?: 'json' | 'text' | 'none';
 }
 
-/** Knobs of the transport. Tests shorten the waits; nodes never change them. */
-export const transportSettings = {
-	retryPolicy: { ...defaultRetryPolicy } as RetryPolicy,
-	timeoutMs: 30_000,
-	sleep: sleep as (ms: number) => Promise<void>,
-	now: (): number => Date.now(),
-	random: (): number => Math.random(),
-};
+export interface ProviderAnswer extends ProviderResponse {
+	/** The provider said, in its own way, that nothing matches (see `meansNothingMatched`). */
+	nothingMatched: boolean;
+}
 
 /**
- * Sends one request to a provider through n8n's authenticated HTTP helper, with
- * retries for transient failures, and turns every failure into a NodeApiError with
- * the provider's code and a human message, free of secrets.
+ * One provider's HTTP client for one execution: n8n's authenticated helper with
+ * retries for transient failures, credential renewal left to n8n, and every failure
+ * turned into a NodeApiError with the provider's code and words, free of secrets.
  */
-export async function providerRequest(
-	ctx: RequestContext,
-	spec: ProviderSpec,
-	request: ProviderRequest,
-	options: { itemIndex?: number; acceptError?: (info: ProviderErrorInfo) => boolean } = {},
-): Promise<ProviderResponse & { acceptedError?: ProviderErrorInfo }> {
-	const credentials = await ctx.getCredentials(spec.credentialType);
-	const secrets = spec.secretFields
-		.map((field) => credentials[field])
-		.filter((value): value is string => typeof value === 'string' && value !== '');
-	const fail = (info: ProviderErrorInfo) =>
-		toNodeApiError(ctx.getNode(), info, secrets, options.itemIndex);
+export class ProviderClient {
+	private credentialsRead?: Promise<ICredentialDataDecryptedObject>;
 
-	const httpOptions: IHttpRequestOptions = {
+	constructor(
+		readonly ctx: RequestContext,
+		readonly spec: ProviderSpec,
+		readonly runtime: Runtime = defaultRuntime,
+	) {}
+
+	/** The decrypted credential, read once per client. */
+	async credentials(): Promise<ICredentialDataDecryptedObject> {
+		this.credentialsRead ??= this.ctx.getCredentials(this.spec.credentialType);
+		return await this.credentialsRead;
+	}
+
+	/** The answer's JSON object ({} for an empty answer). */
+	async body(request: ProviderRequest, itemIndex?: number): Promise<IDataObject> {
+		return ((await this.request(request, itemIndex)).body ?? {}) as IDataObject;
+	}
+
+	async request(request: ProviderRequest, itemIndex?: number): Promise<ProviderAnswer> {
+		const { ctx, spec, runtime } = this;
+		const credentials = await this.credentials();
+		const secrets: Secrets = {
+			values: spec.secretFields
+				.map((field) => credentials[field])
+				.filter((value): value is string => typeof value === 'string' && value !== ''),
+			patterns: spec.secretPatterns,
+		};
+		const fail = (info: ProviderErrorInfo) =>
+			toNodeApiError(ctx.getNode(), info, secrets, itemIndex);
+		const what = `${request.method} ${describeTarget(request.url)}`;
+		const target = resolveTarget(spec, credentials, request.url);
+		if (typeof target !== 'string') throw fail(target.refused);
+
+		// Without a renewable credential n8n has nothing to renew: it must not repeat a 401.
+		const renewStatuses = spec.renewal ? [...(spec.renewal.statuses ?? [401])] : [];
+		const authOptions: IAdditionalCredentialOptions = {
+			preAuthenticationRetryStatusCode: renewStatuses,
+			oauth2: { tokenExpiredStatusCode: renewStatuses, ...spec.renewal?.oauth2 },
+		};
+		let renewedForBody = false;
+		const { retryPolicy: policy, now } = runtime;
+		const startedAt = now();
+		for (let attempt = 1; ; attempt++) {
+			let failure: Failure;
+			let retryAfterMs: number | undefined;
+			let response: ProviderResponse | undefined;
+			try {
+				const raw = (await ctx.helpers.httpRequestWithAuthentication.call(
+					ctx,
+					spec.credentialType,
+					httpOptions(request, target, renewStatuses, runtime.timeoutMs),
+					renewedForBody ? this.withoutSession(credentials, authOptions) : authOptions,
+				)) as RawResponse;
+				response = toProviderResponse(raw);
+			} catch (error) {
+				// A status n8n had to see (to renew the credential) arrives as an error.
+				const answered = responseOf(error);
+				if (answered) {
+					response = answered;
+				} else {
+					const code = networkErrorCode(error);
+					if (code === undefined || isCancelled(ctx)) {
+						throw fail({ message: `${spec.displayName} request failed: ${errorMessage(error)}` });
+					}
+					failure = { kind: 'network', code };
+				}
+			}
+			if (response) {
+				failure = { kind: 'status', status: response.statusCode };
+				retryAfterMs = parseRetryAfter(response.headers['retry-after'], now());
+				if (!renewedForBody && spec.renewal?.isExpired?.(response) && spec.renewal.expirableField) {
+					renewedForBody = true;
+					ctx.logger.info(`${spec.displayName}: the session expired; renewing it once`);
+					continue;
+				}
+			}
+
+			if (isRetryable(failure!, request.idempotent) && attempt < policy.maxAttempts) {
+				const delay = backoffDelay(attempt, policy, retryAfterMs, runtime.random);
+				if (now() - startedAt + delay <= policy.maxTotalMs) {
+					ctx.logger.warn(
+						`${spec.displayName}: ${what} failed (${failure!.kind === 'status' ? `HTTP ${failure!.status}` : failure!.code}); retry ${attempt} in ${delay} ms`,
+					);
+					await runtime.sleep(delay);
+					continue;
+				}
+			}
+
+			if (response === undefined) {
+				const code = (failure! as { code: string }).code;
+				throw fail({
+					code,
+					message: `Could not reach ${spec.displayName} (${code})`,
+					description: request.idempotent
+						? `The connection failed ${attempt} time(s) for ${what}.`
+						: `The connection failed during ${what}. ${MAY_HAVE_TAKEN_EFFECT}`,
+				});
+			}
+
+			// Secrets are removed before genericError cuts the text: a cut token would escape redaction.
+			const info =
+				spec.detectError(response) ??
+				genericError(
+					spec.displayName,
+					{ ...response, text: redact(response.text, secrets) },
+					request,
+					what,
+				);
+			if (info === undefined) return { ...response, nothingMatched: false };
+			if (spec.meansNothingMatched?.(info, response)) return { ...response, nothingMatched: true };
+			if (response.statusCode === 429 && retryAfterMs !== undefined) {
+				info.description =
+					`${info.description ?? ''} The provider asked to wait ${Math.ceil(retryAfterMs / 1000)} s before retrying.`.trim();
+			}
+			if (!request.idempotent && response.statusCode >= 500) {
+				info.description = `${info.description ?? ''} ${MAY_HAVE_TAKEN_EFFECT}`.trim();
+			}
+			throw fail(info);
+		}
+	}
+
+	/**
+	 * Options that make n8n's helper log in again: the credential with its session
+	 * emptied, which is what n8n's preAuthentication takes as "no session yet".
+	 */
+	private withoutSession(
+		credentials: ICredentialDataDecryptedObject,
+		options: IAdditionalCredentialOptions,
+	): IAdditionalCredentialOptions {
+		const field = this.spec.renewal!.expirableField!;
+		const reference = this.ctx.getNode().credentials?.[this.spec.credentialType];
+		return {
+			...options,
+			credentialsDecrypted: {
+				id: reference?.id ?? '',
+				name: reference?.name ?? '',
+				type: this.spec.credentialType,
+				data: { ...credentials, [field]: '' },
+			},
+		};
+	}
+}
+
+const MAY_HAVE_TAKEN_EFFECT =
+	'It was not retried because the provider may have carried it out: check whether it took effect before running it again.';
+
+type RawResponse = { statusCode: number; headers: IDataObject; body: unknown };
+
+/** The absolute URL of a request, or why it is refused. */
+function resolveTarget(
+	spec: ProviderSpec,
+	credentials: ICredentialDataDecryptedObject,
+	url: string,
+): string | { refused: ProviderErrorInfo } {
+	const base = spec.baseUrl(credentials).replace(/\/+$/, '');
+	if (!/^[a-z][a-z0-9+.-]*:/i.test(url)) return `${base}${url.startsWith('/') ? '' : '/'}${url}`;
+	let link: URL;
+	let api: URL;
+	try {
+		link = new URL(url);
+		api = new URL(base);
+	} catch {
+		return { refused: { message: `${spec.displayName} sent a link that is not a URL` } };
+	}
+	if (link.origin !== api.origin) {
+		return {
+			refused: {
+				message: `${spec.displayName} sent a link to another host (${link.host}); it was not followed`,
+				description: `Only links on the API host of the credential (${api.host}) are requested, so the credential is never sent elsewhere.`,
+			},
+		};
+	}
+	return link.href;
+}
+
+/** A request target for messages: paths as they are, links without their query. */
+function describeTarget(url: string): string {
+	return url.replace(/\?.*$/, '');
+}
+
+function httpOptions(
+	request: ProviderRequest,
+	url: string,
+	renewStatuses: number[],
+	timeoutMs: number,
+): IHttpRequestOptions {
+	const options: IHttpRequestOptions = {
 		method: request.method,
-		baseURL: spec.baseUrl(credentials).replace(/\/+$/, ''),
-		url: request.path,
-		qs: request.qs,
+		url,
+		// Fresh objects on every attempt: the helper adds the credential to them.
+		qs: request.qs && { ...request.qs },
 		headers: { Accept: 'application/json', ...request.headers },
 		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
+		// Statuses are read here, except those n8n must see to renew the credential.
+		ignoreHttpStatusErrors: { ignore: true, except: renewStatuses },
 		// Read the body as text and parse it here, so that HTML pages and broken JSON
 		// become clear errors instead of parser crashes.
 		encoding: 'text',
 		json: false,
-		timeout: transportSettings.timeoutMs,
+		timeout: timeoutMs,
 	};
 	if (request.body !== undefined) {
-		httpOptions.body = request.body;
-		httpOptions.headers!['Content-Type'] =
-			request.bodyFormat === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
+		const contentType = request.contentType ?? 'application/json';
+		options.headers!['Content-Type'] = contentType;
+		// JSON is written here, so an array (JSON Patch) goes out exactly as given; a
+		// form stays an object, for credentials that add their token to it.
+		options.body =
+			contentType === 'application/x-www-form-urlencoded'
+				? { ...(request.body as IDataObject) }
+				: JSON.stringify(request.body);
 	}
-
-	const { retryPolicy: policy, now } = transportSettings;
-	const startedAt = now();
-	const what = `${request.method} ${request.path}`;
-	for (let attempt = 1; ; attempt++) {
-		let failure: Failure;
-		let retryAfterMs: number | undefined;
-		let response: ProviderResponse | undefined;
-		try {
-			const raw = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, spec.credentialType, {
-				...httpOptions,
-				// The helper adds credentials to these objects: give it fresh copies.
-				headers: { ...httpOptions.headers },
-				qs: httpOptions.qs && { ...httpOptions.qs },
-				body: request.body && { ...request.body },
-			})) as { statusCode: number; headers: IDataObject; body: unknown };
-			response = toProviderResponse(raw);
-			failure = { kind: 'status', status: response.statusCode };
-			retryAfterMs = parseRetryAfter(response.headers['retry-after'], now());
-		} catch (error) {
-			const code = networkErrorCode(error);
-			if (code === undefined || isCancelled(ctx)) {
-				throw fail({ message: `${spec.displayName} request failed: ${errorMessage(error)}` });
-			}
-			failure = { kind: 'network', code };
-		}
-
-		if (isRetryable(failure, request.idempotent) && attempt < policy.maxAttempts) {
-			const delay = backoffDelay(attempt, policy, retryAfterMs, transportSettings.random);
-			if (now() - startedAt + delay <= policy.maxTotalMs) {
-				ctx.logger.warn(
-					`${spec.displayName}: ${what} failed (${failure.kind === 'status' ? `HTTP ${failure.status}` : failure.code}); retry ${attempt} in ${delay} ms`,
-				);
-				await transportSettings.sleep(delay);
-				continue;
-			}
-		}
-
-		if (response === undefined) {
-			const code = (failure as { code: string }).code;
-			throw fail({
-				code,
-				message: `Could not reach ${spec.displayName} (${code})`,
-				description: request.idempotent
-					? `The connection failed ${attempt} time(s) for ${what}.`
-					: `The connection failed during ${what}. It was not retried because the provider may have received it: check whether it took effect before running it again.`,
-			});
-		}
-
-		// Secrets are removed before genericError cuts the text: a cut token would escape redaction.
-		const info =
-			spec.detectError(response) ??
-			genericError(
-				spec.displayName,
-				{ ...response, text: redact(response.text, secrets) },
-				request,
-			);
-		if (info === undefined) return response;
-		if (options.acceptError?.(info)) return { ...response, acceptedError: info };
-		if (response.statusCode === 429 && retryAfterMs !== undefined) {
-			info.description =
-				`${info.description ?? ''} The provider asked to wait ${Math.ceil(retryAfterMs / 1000)} s before retrying.`.trim();
-		}
-		throw fail(info);
-	}
+	return options;
 }
 
-function toProviderResponse(raw: {
-	statusCode: number;
-	headers: IDataObject;
-	body: unknown;
-}): ProviderResponse {
+function toProviderResponse(raw: RawResponse): ProviderResponse {
 	const text =
 		typeof raw.body === 'string'
 			? raw.body
-			: raw.body === undefined
+			: raw.body === undefined || raw.body === null
 				? ''
 				: JSON.stringify(raw.body);
 	const headers: IDataObject = {};
@@ -192,6 +339,25 @@ function toProviderResponse(raw: {
 		}
 	}
 	return { statusCode: raw.statusCode, headers, body, text };
+}
+
+/** The HTTP answer carried by an error of n8n's helper (an axios error, maybe wrapped), if any. */
+function responseOf(error: unknown): ProviderResponse | undefined {
+	let current = error as { response?: unknown; cause?: unknown } | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		const response = current.response as
+			| { status?: unknown; headers?: IDataObject; data?: unknown }
+			| undefined;
+		if (response && typeof response.status === 'number') {
+			return toProviderResponse({
+				statusCode: response.status,
+				headers: response.headers ?? {},
+				body: response.data,
+			});
+		}
+		current = current.cause as typeof current;
+	}
+	return undefined;
 }
 
 /** True when the answer claims JSON or looks like JSON but does not parse. */
@@ -211,6 +377,7 @@ function genericError(
 	provider: string,
 	response: ProviderResponse,
 	request: ProviderRequest,
+	what: string,
 ): ProviderErrorInfo | undefined {
 	const status = response.statusCode;
 	const ok = status >= 200 && status < 300;
@@ -237,7 +404,7 @@ function genericError(
 		return {
 			httpCode: status,
 			message: `${provider} returned malformed JSON`,
-			description: `The answer to ${request.method} ${request.path} could not be read: ${response.text.slice(0, 120)}`,
+			description: `The answer to ${what} could not be read: ${response.text.slice(0, 120)}`,
 		};
 	}
 	return undefined;

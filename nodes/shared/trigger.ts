@@ -1,10 +1,72 @@
-import type { IDataObject, INodeProperties, IPollFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeProperties,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 
 import { simplifyField } from './descriptions';
-import type { PollOptions } from './poll';
+import { asNodeError } from './errors';
+import { pollCallbacks } from './poll';
+import type { PollOptions, PollSource } from './poll';
+import type { Runtime } from './runtime';
+import { ProviderClient } from './transport';
+import type { ProviderSpec } from './transport';
+
+/**
+ * What a provider tells the shared trigger: its filters and how to list candidates.
+ * The trigger node (parameters, poll, error policy) is built from it.
+ */
+export interface TriggerAdapter {
+	/** The provider's name as users know it. */
+	displayName: string;
+	spec: ProviderSpec;
+	/** Filters applied by the provider, shown between the event and Simplify. */
+	filterProperties: INodeProperties[];
+	/** Reads and checks the filters; their values also key the baseline. */
+	readFilters(ctx: IPollFunctions): IDataObject;
+	/** The candidates of one poll, as the poll engine reads them. */
+	source(client: ProviderClient, filters: IDataObject, simplify: boolean): Promise<PollSource>;
+}
+
+/** The parts of a trigger's description that come from its adapter. */
+export function triggerDescription(
+	adapter: TriggerAdapter,
+): Omit<INodeTypeDescription, 'displayName' | 'name' | 'icon' | 'subtitle' | 'inputs'> {
+	return {
+		group: ['trigger'],
+		version: 1,
+		description: `Starts the workflow when a ${adapter.displayName} callback is created or falls due`,
+		defaults: { name: `${adapter.displayName} Trigger` },
+		polling: true,
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: adapter.spec.credentialType, required: true }],
+		properties: triggerProperties(adapter.displayName, adapter.filterProperties),
+	};
+}
+
+export const TRIGGER_SUBTITLE =
+	'={{$parameter["event"] === "new" ? "New callback" : "Callback due"}}';
+
+/** The `poll` of a trigger node. */
+export function pollTrigger(adapter: TriggerAdapter, runtime: Runtime) {
+	return async function poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		try {
+			const filters = adapter.readFilters(this);
+			const options = readPollOptions.call(this, filters);
+			const client = new ProviderClient(this, adapter.spec, runtime);
+			const source = await adapter.source(client, filters, options.simplify);
+			return await pollCallbacks.call(this, source, options, runtime);
+		} catch (error) {
+			throw asNodeError(this.getNode(), error);
+		}
+	};
+}
 
 /** The parameters every callback trigger has, around its provider's filters. */
-export function triggerProperties(provider: string, filters: INodeProperties[]): INodeProperties[] {
+function triggerProperties(provider: string, filters: INodeProperties[]): INodeProperties[] {
 	return [
 		{
 			displayName: 'Event',
@@ -57,7 +119,7 @@ export function triggerProperties(provider: string, filters: INodeProperties[]):
 }
 
 /** Reads the common trigger parameters. `filters` are the provider's, already checked. */
-export function readPollOptions(
+function readPollOptions(
 	this: IPollFunctions,
 	filters: IDataObject,
 ): PollOptions & { simplify: boolean } {

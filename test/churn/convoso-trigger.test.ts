@@ -10,7 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { ConvosoApi } from '../../credentials/ConvosoApi.credentials';
 import { ConvosoTrigger } from '../../nodes/Convoso/ConvosoTrigger.node';
-import { pollSettings } from '../../nodes/shared/poll';
+import { defaultRuntime } from '../../nodes/shared/runtime';
 import { pollRunner } from '../helpers/run-node';
 import type { PollRunner } from '../helpers/run-node';
 import type { ConvosoCallbackRecord } from '../sandbox/convoso';
@@ -25,15 +25,14 @@ const MINUTE = 60_000;
 let sandbox: Sandbox;
 let clock = Date.parse('2026-06-01T12:00:00Z'); // n8n's clock
 let skew = 0; // how far Convoso's clock is off
-const realNow = pollSettings.now;
+/** The trigger polls on n8n's clock, which the test moves. */
+const runtime = { ...defaultRuntime, now: () => clock };
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ convoso: { callbacks: 0, leads: 40 }, now: () => clock + skew });
-	pollSettings.now = () => clock;
 });
 
 afterAll(async () => {
-	pollSettings.now = realNow;
 	await sandbox.close();
 });
 
@@ -54,7 +53,7 @@ const isPending = (callback: ConvosoCallbackRecord) =>
 
 function trigger(parameters: IDataObject): PollRunner {
 	return pollRunner({
-		nodeType: new ConvosoTrigger(),
+		nodeType: new ConvosoTrigger(runtime),
 		credentialType: new ConvosoApi(),
 		credentials: {
 			apiToken: 'sandbox-convoso-token',

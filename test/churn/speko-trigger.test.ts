@@ -8,7 +8,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { SpekoApi } from '../../credentials/SpekoApi.credentials';
-import { pollSettings } from '../../nodes/shared/poll';
+import { defaultRuntime } from '../../nodes/shared/runtime';
 import { SpekoTrigger } from '../../nodes/Speko/SpekoTrigger.node';
 import { pollRunner } from '../helpers/run-node';
 import type { PollRunner } from '../helpers/run-node';
@@ -23,15 +23,14 @@ const KEY = 'sk_test_sandbox_speko';
 let sandbox: Sandbox;
 let clock = Date.parse('2026-09-01T08:00:00Z'); // n8n's clock
 let skew = 0; // how far Speko's clock is off
-const realNow = pollSettings.now;
+/** The trigger polls on n8n's clock, which the test moves. */
+const runtime = { ...defaultRuntime, now: () => clock };
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ speko: { callbacks: 0 }, now: () => clock + skew });
-	pollSettings.now = () => clock;
 });
 
 afterAll(async () => {
-	pollSettings.now = realNow;
 	await sandbox.close();
 });
 
@@ -39,7 +38,7 @@ const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 
 function trigger(parameters: IDataObject): PollRunner {
 	return pollRunner({
-		nodeType: new SpekoTrigger(),
+		nodeType: new SpekoTrigger(runtime),
 		credentialType: new SpekoApi(),
 		credentials: { apiKey: KEY, baseUrl: sandbox.baseUrls.speko },
 		parameters,

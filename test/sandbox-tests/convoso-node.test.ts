@@ -2,8 +2,8 @@ import { DateTime } from 'luxon';
 
 import { ConvosoApi } from '../../credentials/ConvosoApi.credentials';
 import { Convoso } from '../../nodes/Convoso/Convoso.node';
-import { transportSettings } from '../../nodes/shared/transport';
 import { runNode } from '../helpers/run-node';
+import { VirtualRuntime } from '../helpers/runtime';
 import type { RunNodeResult } from '../helpers/run-node';
 import { startSandbox } from '../sandbox/server';
 import type { RecordedRequest, Sandbox } from '../sandbox/server';
@@ -12,20 +12,19 @@ const TOKEN = 'sandbox-convoso-token';
 const ACCOUNT_ZONE = 'America/New_York';
 
 let sandbox: Sandbox;
-const savedPolicy = { ...transportSettings.retryPolicy };
+/** Retries wait on a virtual clock: no test sleeps. */
+let runtime = new VirtualRuntime();
 
 beforeAll(async () => {
-	// Short waits between retries keep the suite fast; the logic is the same.
-	transportSettings.retryPolicy = { ...savedPolicy, baseDelayMs: 5, maxDelayMs: 20 };
 	sandbox = await startSandbox({ convoso: { callbacks: 12_000, leads: 300 } });
 });
 
 afterAll(async () => {
-	transportSettings.retryPolicy = savedPolicy;
 	await sandbox.close();
 });
 
 beforeEach(() => {
+	runtime = new VirtualRuntime();
 	sandbox.clearRequests();
 	sandbox.faults.clear();
 });
@@ -49,7 +48,7 @@ async function run(
 	} = {},
 ): Promise<RunNodeResult> {
 	return await runNode({
-		nodeType: new Convoso(),
+		nodeType: new Convoso(runtime),
 		credentialType: new ConvosoApi(),
 		credentials: options.credentials ?? credentials(),
 		parameters: parameters as never,
@@ -201,7 +200,7 @@ describe('Callback → Search beyond the 50,000 offset cap', () => {
 
 	it('splits the search into date windows and returns every callback once', async () => {
 		const result = await runNode({
-			nodeType: new Convoso(),
+			nodeType: new Convoso(runtime),
 			credentialType: new ConvosoApi(),
 			credentials: { ...credentials(), baseUrl: big.baseUrls.convoso },
 			parameters: {
@@ -388,7 +387,6 @@ describe('Callback → Create', () => {
 			type: 'rate-limit',
 			retryAfter: 1,
 		});
-		const started = Date.now();
 		const result = await run({
 			resource: 'callback',
 			operation: 'create',
@@ -398,7 +396,8 @@ describe('Callback → Create', () => {
 			timeZone: 'UTC',
 		});
 		expect(result.error).toBeUndefined();
-		expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+		expect(runtime.sleeps).toHaveLength(1);
+		expect(runtime.sleeps[0]).toBeGreaterThanOrEqual(1000);
 		expect(convosoRequests()).toHaveLength(2);
 	});
 
@@ -569,7 +568,7 @@ describe('faults and errors', () => {
 		});
 		const result = await run(search);
 		expect(result.error?.message).toContain('HTTP 503');
-		expect(convosoRequests()).toHaveLength(transportSettings.retryPolicy.maxAttempts);
+		expect(convosoRequests()).toHaveLength(runtime.retryPolicy.maxAttempts);
 	});
 
 	it('turns an HTML error page into a short message, not the page', async () => {

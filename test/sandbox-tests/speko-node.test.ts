@@ -1,7 +1,7 @@
 import { SpekoApi } from '../../credentials/SpekoApi.credentials';
 import { Speko } from '../../nodes/Speko/Speko.node';
-import { transportSettings } from '../../nodes/shared/transport';
 import { runNode } from '../helpers/run-node';
+import { VirtualRuntime } from '../helpers/runtime';
 import type { RunNodeResult } from '../helpers/run-node';
 import { startSandbox } from '../sandbox/server';
 import type { RecordedRequest, Sandbox } from '../sandbox/server';
@@ -9,19 +9,19 @@ import type { RecordedRequest, Sandbox } from '../sandbox/server';
 const KEY = 'sk_test_sandbox_speko';
 
 let sandbox: Sandbox;
-const savedPolicy = { ...transportSettings.retryPolicy };
+/** Retries wait on a virtual clock: no test sleeps. */
+let runtime = new VirtualRuntime();
 
 beforeAll(async () => {
-	transportSettings.retryPolicy = { ...savedPolicy, baseDelayMs: 5, maxDelayMs: 20 };
 	sandbox = await startSandbox({ speko: { callbacks: 40 } });
 });
 
 afterAll(async () => {
-	transportSettings.retryPolicy = savedPolicy;
 	await sandbox.close();
 });
 
 beforeEach(() => {
+	runtime = new VirtualRuntime();
 	sandbox.clearRequests();
 	sandbox.faults.clear();
 	sandbox.speko.credits = Infinity;
@@ -36,7 +36,7 @@ async function run(
 	} = {},
 ): Promise<RunNodeResult> {
 	return await runNode({
-		nodeType: new Speko(),
+		nodeType: new Speko(runtime),
 		credentialType: new SpekoApi(),
 		credentials: { apiKey: options.apiKey ?? KEY, baseUrl: sandbox.baseUrls.speko },
 		parameters: { resource: 'callback', ...parameters } as never,
@@ -112,7 +112,7 @@ describe('Callback → Get Many', () => {
 				returnAll: true,
 			};
 			const result = await runNode({
-				nodeType: new Speko(),
+				nodeType: new Speko(runtime),
 				credentialType: new SpekoApi(),
 				credentials: { apiKey: KEY, baseUrl: busy.baseUrls.speko },
 				parameters: parameters as never,
@@ -135,7 +135,7 @@ describe('Callback → Get Many', () => {
 			]);
 
 			const strict = await runNode({
-				nodeType: new Speko(),
+				nodeType: new Speko(runtime),
 				credentialType: new SpekoApi(),
 				credentials: { apiKey: KEY, baseUrl: busy.baseUrls.speko },
 				parameters: { ...parameters, onIncomplete: 'fail' } as never,
@@ -300,7 +300,7 @@ describe('errors', () => {
 		const limited = await run({ operation: 'getMany', status: 'scheduled', limit: 5 });
 		expect(limited.error?.message).toMatch(/^Speko rate limit reached/);
 		expect(limited.error?.context?.providerCode).toBe('RATE_LIMITED');
-		expect(spekoRequests()).toHaveLength(transportSettings.retryPolicy.maxAttempts);
+		expect(spekoRequests()).toHaveLength(runtime.retryPolicy.maxAttempts);
 	});
 
 	it('reports a wrong key without revealing it', async () => {

@@ -39,16 +39,16 @@ function allStrings(value: unknown, seen = new Set<unknown>()): string[] {
 
 describe('redact', () => {
 	it('removes every occurrence of each known secret', () => {
-		expect(redact(`token ${SECRET} and again ${SECRET}.`, [SECRET])).toBe(
+		expect(redact(`token ${SECRET} and again ${SECRET}.`, { values: [SECRET] })).toBe(
 			'token [redacted] and again [redacted].',
 		);
-		expect(redact('a+b(c)*d? here', ['a+b(c)*d?'])).toBe('[redacted] here');
+		expect(redact('a+b(c)*d? here', { values: ['a+b(c)*d?'] })).toBe('[redacted] here');
 	});
 
 	it('ignores very short and non-text secret values, which would wipe out ordinary words', () => {
-		expect(redact('the cat sat', ['cat', 'a', ''])).toBe('the cat sat');
+		expect(redact('the cat sat', { values: ['cat', 'a', ''] })).toBe('the cat sat');
 		expect(
-			redact('abcd efgh', [undefined as unknown as string, 5 as unknown as string, 'efgh']),
+			redact('abcd efgh', { values: [undefined as unknown as string, 5 as unknown as string, 'efgh'] }),
 		).toBe('abcd [redacted]');
 	});
 
@@ -64,7 +64,7 @@ describe('redact', () => {
 				fc.string({ maxLength: 60 }),
 				(secret, before, after) => {
 					fc.pre(!'[redacted]'.includes(secret));
-					const result = redact(`${before}${secret}${after}`, [secret]);
+					const result = redact(`${before}${secret}${after}`, { values: [secret] });
 					expect(result).not.toContain(secret);
 					expect(result).toContain('[redacted]');
 				},
@@ -115,7 +115,7 @@ describe('redact', () => {
 			'Missing callbacks',
 			'Session expired, log in again',
 		]) {
-			expect(redact(text, [SECRET])).toBe(text);
+			expect(redact(text, { values: [SECRET] })).toBe(text);
 		}
 	});
 });
@@ -130,7 +130,7 @@ describe('toNodeApiError', () => {
 				message: `Callback not found for token ${SECRET}`,
 				description: `Request auth_token=${SECRET} failed`,
 			},
-			[SECRET],
+			{ values: [SECRET] },
 			3,
 		);
 		expect(error).toBeInstanceOf(NodeApiError);
@@ -149,7 +149,7 @@ describe('toNodeApiError', () => {
 			const error = toNodeApiError(
 				node,
 				{ httpCode, message: `Provider said no (${httpCode})` },
-				[],
+				{ values: [] },
 			);
 			expect(error.message).toBe(`Provider said no (${httpCode})`);
 			expect(error.httpCode).toBe(String(httpCode));
@@ -161,7 +161,7 @@ describe('toNodeApiError', () => {
 			const error = toNodeApiError(
 				node,
 				{ code, message: `Could not reach Convoso (${code})` },
-				[],
+				{ values: [] },
 			);
 			expect(error.message).toBe(`Could not reach Convoso (${code})`);
 			expect(error.context.providerCode).toBe(code);
@@ -169,12 +169,12 @@ describe('toNodeApiError', () => {
 	});
 
 	it('works without HTTP code, provider code or description', () => {
-		const error = toNodeApiError(node, { code: 'NOT_FOUND', message: 'No such callback' }, []);
+		const error = toNodeApiError(node, { code: 'NOT_FOUND', message: 'No such callback' }, { values: [] });
 		expect(error.message).toBe('No such callback');
 		expect(error.context.providerCode).toBe('NOT_FOUND');
 		expect(providerCodeOf(error)).toBe('NOT_FOUND');
 
-		const plain = toNodeApiError(node, { message: 'Something failed' }, []);
+		const plain = toNodeApiError(node, { message: 'Something failed' }, { values: [] });
 		expect(plain.context.providerCode).toBeUndefined();
 		expect(providerCodeOf(plain)).toBeUndefined();
 		expect(providerCodeOf(new Error('x'))).toBeUndefined();
@@ -227,7 +227,7 @@ describe('asNodeError', () => {
 		const apiError = toNodeApiError(
 			node,
 			{ httpCode: 404, code: 6074, message: 'Callback not found' },
-			[],
+			{ values: [] },
 		);
 		const result = asNodeError(node, apiError, 5);
 		expect(result).toBe(apiError);

@@ -15,12 +15,13 @@ import {
 	MAX_SEEN,
 	MAX_SEEN_JSON,
 	pollCallbacks,
-	pollSettings,
 } from '../../nodes/shared/poll';
 import type {
 	PollCandidate,
+	PollClock,
 	PollEvent,
 	PollOptions,
+	PollPage,
 	PollQuery,
 	PollSource,
 	PollState,
@@ -76,17 +77,21 @@ class Provider {
 
 	readonly source: PollSource = (query) => this.list(query);
 
-	private async *list(query: PollQuery): AsyncGenerator<PollCandidate[]> {
+	private async *list(query: PollQuery): AsyncGenerator<PollPage> {
 		this.queries.push(query);
 		const listing = this.arrange(this.select([...this.rows.values()], query));
-		// A resumed listing skips the pages already read, like an offset-paged provider.
-		const first = query.startPage * this.pageSize;
+		// A resumed listing goes on at the offset it stopped at, like an offset-paged provider.
+		const first = (query.resume as { offset: number } | undefined)?.offset ?? 0;
 		for (let start = first, page = 0; start < listing.length; start += this.pageSize, page++) {
 			if (this.failAfterPages !== null && page >= this.failAfterPages)
 				throw new Error('provider down');
 			this.beforePage();
 			this.pagesHandedOver++;
-			yield listing.slice(start, start + this.pageSize).map(candidateOf);
+			const next = start + this.pageSize;
+			yield {
+				candidates: listing.slice(start, next).map(candidateOf),
+				resume: next < listing.length ? { offset: next } : undefined,
+			};
 		}
 		if (this.failAfterPages !== null && listing.length === 0) throw new Error('provider down');
 	}
@@ -99,7 +104,7 @@ function candidateOf(row: Row): PollCandidate {
 		key: id,
 		createdAtMs: createdAt,
 		scheduledAtMs: scheduledAt,
-		pending,
+		status: pending ? 'scheduled' : 'cancelled',
 		toItem: () => ({ id, createdAt, scheduledAt }),
 	};
 }
@@ -131,6 +136,7 @@ class Trigger {
 			this.opts,
 			now,
 			budgetMs,
+			budgetClock,
 		);
 		this.state = state;
 		return items.map(this.opts.event === 'new' ? idOf : pairOf);
@@ -174,22 +180,18 @@ function random(seed: number) {
 // Clocks
 // ---------------------------------------------------------------------------
 
-const realNow = pollSettings.now;
-const realElapsed = pollSettings.elapsed;
 /** The budget clock: frozen unless a test advances it. */
 let elapsedClock = 0;
+/** decide() takes the poll's time as an argument: it must not read the clock's `now`. */
+const budgetClock: PollClock = {
+	now: () => {
+		throw new Error('this test must not read clock.now');
+	},
+	elapsed: () => elapsedClock,
+};
 
 beforeEach(() => {
 	elapsedClock = 0;
-	pollSettings.elapsed = () => elapsedClock;
-	pollSettings.now = () => {
-		throw new Error('this test must not read pollSettings.now');
-	};
-});
-
-afterEach(() => {
-	pollSettings.now = realNow;
-	pollSettings.elapsed = realElapsed;
 });
 
 // ---------------------------------------------------------------------------
@@ -673,8 +675,9 @@ describe('decide(): state', () => {
 				trigger.opts,
 				T0 + 5 * MINUTE,
 				AMPLE,
+				budgetClock,
 			);
-			const fromCopy = await decide(provider.source, copy, trigger.opts, T0 + 5 * MINUTE, AMPLE);
+			const fromCopy = await decide(provider.source, copy, trigger.opts, T0 + 5 * MINUTE, AMPLE, budgetClock);
 			expect(fromOriginal.items.length).toBeGreaterThan(0);
 			expect(fromCopy).toStrictEqual(fromOriginal);
 		}
@@ -749,9 +752,9 @@ function pollFunctions(
 
 describe('pollCallbacks()', () => {
 	let clock = T0;
+	const pollClock: PollClock = { now: () => clock, elapsed: () => elapsedClock };
 	beforeEach(() => {
 		clock = T0;
-		pollSettings.now = () => clock;
 	});
 
 	const poll = (
@@ -759,7 +762,8 @@ describe('pollCallbacks()', () => {
 		staticData: IDataObject,
 		opts: PollOptions,
 		budgetMs?: number,
-	) => pollCallbacks.call(pollFunctions(staticData, { budgetMs }), provider.source, opts);
+	) =>
+		pollCallbacks.call(pollFunctions(staticData, { budgetMs }), provider.source, opts, pollClock);
 
 	it('returns null when nothing is new and [[{ json }]] otherwise, keeping its state in static data', async () => {
 		const provider = new Provider();
@@ -767,7 +771,7 @@ describe('pollCallbacks()', () => {
 		const staticData: IDataObject = {};
 		const opts = options('new');
 		expect(await poll(provider, staticData, opts)).toBeNull();
-		expect(staticData.callbacks).toMatchObject({ v: 1, filterKey: opts.filterKey });
+		expect(staticData.callbacks).toMatchObject({ v: 2, filterKey: opts.filterKey });
 
 		clock += MINUTE;
 		expect(await poll(provider, staticData, opts)).toBeNull();
@@ -782,7 +786,7 @@ describe('pollCallbacks()', () => {
 		]);
 		clock += MINUTE;
 		expect(await poll(provider, staticData, opts)).toBeNull();
-		// The clock the engine uses is pollSettings.now: a 'due' poll sees it.
+		// The clock the engine uses is the clock it is given: a 'due' poll sees it.
 		const dueData: IDataObject = {};
 		const dueOpts = options('due');
 		expect(await poll(provider, dueData, dueOpts)).toBeNull();
@@ -865,11 +869,11 @@ describe('pollCallbacks()', () => {
 		provider.add('newest', { createdAt: T0 - MINUTE, pending: false });
 		for (const staticData of [
 			{},
-			{ callbacks: { v: 1, filterKey: 'filters', floor: T0 - HOUR, seen: {} } },
+			{ callbacks: { v: 2, filterKey: 'filters', floor: T0 - HOUR, seen: {} } },
 		]) {
 			const before = JSON.parse(JSON.stringify(staticData)) as IDataObject;
 			const context = pollFunctions(staticData, { mode: 'manual' });
-			expect(await pollCallbacks.call(context, provider.source, options('new'))).toEqual([
+			expect(await pollCallbacks.call(context, provider.source, options('new'), pollClock)).toEqual([
 				[{ json: { id: 'newest', createdAt: T0 - MINUTE, scheduledAt: null } }],
 			]);
 			expect(staticData).toStrictEqual(before);
@@ -885,7 +889,7 @@ describe('pollCallbacks()', () => {
 		const staticData: IDataObject = {};
 		const context = pollFunctions(staticData, { mode: 'manual' });
 		expect(
-			await pollCallbacks.call(context, provider.source, options('due', { minutesBefore: 5 })),
+			await pollCallbacks.call(context, provider.source, options('due', { minutesBefore: 5 }), pollClock),
 		).toEqual([[{ json: { id: 'latestDue', createdAt: null, scheduledAt: T0 + 4 * MINUTE } }]]);
 		expect(staticData).toStrictEqual({});
 	});
@@ -900,18 +904,10 @@ describe('pollCallbacks()', () => {
 			provider.add('cancelled', { createdAt: null, scheduledAt: T0 - MINUTE, pending: false });
 			provider.add('upcoming', { createdAt: null, scheduledAt: T0 + HOUR });
 			const staticData: IDataObject = {};
-			const run = pollCallbacks.call(
-				pollFunctions(staticData, { mode: 'manual' }),
-				provider.source,
-				options(event),
-			);
+			const run = pollCallbacks.call(pollFunctions(staticData, { mode: 'manual' }), provider.source, options(event), pollClock);
 			await expect(run).rejects.toThrow(NodeOperationError);
 			await expect(
-				pollCallbacks.call(
-					pollFunctions(staticData, { mode: 'manual' }),
-					provider.source,
-					options(event),
-				),
+				pollCallbacks.call(pollFunctions(staticData, { mode: 'manual' }), provider.source, options(event), pollClock),
 			).rejects.toThrow(message);
 			expect(staticData).toStrictEqual({});
 		},
@@ -1118,8 +1114,8 @@ describe('property: exactly once under random churn', () => {
 						for (const pair of eligible) done.add(pair);
 
 						// The engine, its state stored as JSON between polls like n8n stores it.
-						const newOutcome = await decide(provider.source, newState, newOpts, now, AMPLE);
-						const dueOutcome = await decide(provider.source, dueState, dueOpts, now, AMPLE);
+						const newOutcome = await decide(provider.source, newState, newOpts, now, AMPLE, budgetClock);
+						const dueOutcome = await decide(provider.source, dueState, dueOpts, now, AMPLE, budgetClock);
 						expect(sorted(newOutcome.items.map(idOf))).toEqual(sorted(expectedNew));
 						expect(sorted(dueOutcome.items.map(pairOf))).toEqual(sorted(expectedDue));
 						newState = JSON.parse(JSON.stringify(newOutcome.state)) as PollState;

@@ -3,15 +3,12 @@ import { DateTime } from 'luxon';
 
 import { InputError } from '../../nodes/shared/errors';
 import {
-	assertZone,
-	epochMsToIsoUtc,
+	convosoLocalTimeToIso,
 	formatOffsetHoursDotMinutes,
-	localTextToIsoUtc,
-	parseDateTimeInput,
 	parseOffsetHoursDotMinutes,
 	toConvosoCallbackTime,
-	toIsoUtc,
-} from '../../nodes/shared/time';
+} from '../../nodes/Convoso/time';
+import { assertZone, epochMsToIsoUtc, parseDateTimeInput, toIsoUtc } from '../../nodes/shared/time';
 import {
 	instantsShowing,
 	intlOffsetMinutes,
@@ -501,7 +498,7 @@ describe('assertZone', () => {
 	});
 });
 
-describe('localTextToIsoUtc', () => {
+describe('convosoLocalTimeToIso', () => {
 	it('reads both Convoso formats as wall times in the account zone (first occurrence when repeated)', () => {
 		fc.assert(
 			fc.property(zonedWallArb, ({ zone, wall }) => {
@@ -512,8 +509,8 @@ describe('localTextToIsoUtc', () => {
 				const minuteWall = { ...input, second: 0 };
 				const showingMinute = instantsShowing(zone, minuteWall);
 
-				const fromSeconds = localTextToIsoUtc(wallText(input, ' '), zone);
-				const fromAmPm = localTextToIsoUtc(ampm, zone);
+				const fromSeconds = convosoLocalTimeToIso(wallText(input, ' '), zone);
+				const fromAmPm = convosoLocalTimeToIso(ampm, zone);
 				for (const [result, expected] of [
 					[fromSeconds, showing],
 					[fromAmPm, showingMinute],
@@ -533,19 +530,19 @@ describe('localTextToIsoUtc', () => {
 	});
 
 	it('reads the documented examples', () => {
-		expect(localTextToIsoUtc('2026-03-05 14:30:00', 'America/New_York')).toBe(
+		expect(convosoLocalTimeToIso('2026-03-05 14:30:00', 'America/New_York')).toBe(
 			'2026-03-05T19:30:00Z',
 		);
-		expect(localTextToIsoUtc('2026-03-05 02:30 PM', 'America/New_York')).toBe(
+		expect(convosoLocalTimeToIso('2026-03-05 02:30 PM', 'America/New_York')).toBe(
 			'2026-03-05T19:30:00Z',
 		);
-		expect(localTextToIsoUtc('2026-03-05 02:30 PM', 'Asia/Kolkata')).toBe('2026-03-05T09:00:00Z');
-		expect(localTextToIsoUtc('2025-06-03 15:00:00', 'America/New_York')).toBe(
+		expect(convosoLocalTimeToIso('2026-03-05 02:30 PM', 'Asia/Kolkata')).toBe('2026-03-05T09:00:00Z');
+		expect(convosoLocalTimeToIso('2025-06-03 15:00:00', 'America/New_York')).toBe(
 			'2025-06-03T19:00:00Z',
 		);
-		expect(localTextToIsoUtc('2026-03-05 12:15 AM', 'UTC')).toBe('2026-03-05T00:15:00Z');
-		expect(localTextToIsoUtc('2026-03-05 12:15 PM', 'UTC')).toBe('2026-03-05T12:15:00Z');
-		expect(localTextToIsoUtc(' 2026-03-05 14:30:00 ', 'UTC')).toBe('2026-03-05T14:30:00Z');
+		expect(convosoLocalTimeToIso('2026-03-05 12:15 AM', 'UTC')).toBe('2026-03-05T00:15:00Z');
+		expect(convosoLocalTimeToIso('2026-03-05 12:15 PM', 'UTC')).toBe('2026-03-05T12:15:00Z');
+		expect(convosoLocalTimeToIso(' 2026-03-05 14:30:00 ', 'UTC')).toBe('2026-03-05T14:30:00Z');
 	});
 
 	it('gives null for empty, zero and unreadable values', () => {
@@ -562,7 +559,7 @@ describe('localTextToIsoUtc', () => {
 			5,
 			{},
 		]) {
-			expect(localTextToIsoUtc(value, 'America/New_York')).toBeNull();
+			expect(convosoLocalTimeToIso(value, 'America/New_York')).toBeNull();
 		}
 	});
 });

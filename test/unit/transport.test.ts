@@ -1,5 +1,6 @@
 import { NodeApiError } from 'n8n-workflow';
 import type {
+	IAdditionalCredentialOptions,
 	ICredentialDataDecryptedObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
@@ -7,11 +8,12 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 
-import { convosoCall } from '../../nodes/Convoso/transport';
-import type { ProviderErrorInfo } from '../../nodes/shared/errors';
+import { convosoCall, convosoSpec } from '../../nodes/Convoso/transport';
 import { defaultRetryPolicy } from '../../nodes/shared/retry';
-import { providerRequest, transportSettings } from '../../nodes/shared/transport';
-import type { ProviderRequest, ProviderSpec } from '../../nodes/shared/transport';
+import type { RetryPolicy } from '../../nodes/shared/retry';
+import type { Runtime } from '../../nodes/shared/runtime';
+import { ProviderClient } from '../../nodes/shared/transport';
+import type { ProviderRequest, ProviderSpec, RequestContext } from '../../nodes/shared/transport';
 
 const node: INode = {
 	id: 'node-1',
@@ -50,6 +52,7 @@ interface Call {
 	credentialType: string;
 	/** The options as the transport handed them over, before the helper touched them. */
 	options: IHttpRequestOptions;
+	credentialOptions?: IAdditionalCredentialOptions;
 	thisArg: unknown;
 }
 
@@ -73,8 +76,14 @@ function fakeContext(
 				this: unknown,
 				credentialType: string,
 				options: IHttpRequestOptions,
+				credentialOptions?: IAdditionalCredentialOptions,
 			) {
-				calls.push({ credentialType, options: structuredClone(options), thisArg: this });
+				calls.push({
+					credentialType,
+					options: structuredClone(options),
+					credentialOptions: structuredClone(credentialOptions),
+					thisArg: this,
+				});
 				// Like n8n's helper, add the credential to the objects handed over.
 				if (options.body && typeof options.body === 'object')
 					(options.body as Record<string, unknown>).auth_token = SECRET;
@@ -82,11 +91,29 @@ function fakeContext(
 				(options.headers as Record<string, unknown>).Authorization = `Bearer ${SECRET}`;
 				const answer = answers[Math.min(calls.length - 1, answers.length - 1)];
 				if (answer instanceof Error) throw answer;
-				return {
+				const response = {
 					statusCode: answer.statusCode,
 					headers: answer.headers ?? {},
 					body: answer.body ?? '',
 				};
+				// Like n8n: statuses kept for credential renewal arrive as a NodeApiError
+				// around the axios error (whose response holds the answer).
+				const ignore = options.ignoreHttpStatusErrors;
+				if (typeof ignore === 'object' && ignore.except.includes(answer.statusCode)) {
+					const axiosError = Object.assign(
+						new Error(`Request failed with status code ${answer.statusCode}`),
+						{
+							response: {
+								status: answer.statusCode,
+								headers: response.headers,
+								data: response.body,
+							},
+							config: { headers: options.headers },
+						},
+					);
+					throw new NodeApiError(node, axiosError as unknown as JsonObject);
+				}
+				return response;
 			},
 		},
 	};
@@ -122,13 +149,13 @@ function wrappedNetworkError(code: string): Error {
 
 const get: ProviderRequest = {
 	method: 'GET',
-	path: '/callbacks',
+	url: '/callbacks',
 	qs: { limit: 5 },
 	idempotent: true,
 };
 const create: ProviderRequest = {
 	method: 'POST',
-	path: '/callbacks',
+	url: '/callbacks',
 	body: { lead_id: '1' },
 	idempotent: false,
 };
@@ -152,25 +179,39 @@ async function failureOf(promise: Promise<unknown>): Promise<NodeApiError> {
 	throw new Error('Expected the request to fail');
 }
 
-const original = { ...transportSettings, retryPolicy: { ...transportSettings.retryPolicy } };
 let clock: number;
 let sleeps: number[];
+let retryPolicy: RetryPolicy;
+
+/** A controlled clock: waiting only moves it forward. */
+const runtime: Runtime = {
+	get retryPolicy() {
+		return retryPolicy;
+	},
+	timeoutMs: 12_345,
+	sleep: async (ms: number) => {
+		sleeps.push(ms);
+		clock += ms;
+	},
+	now: () => clock,
+	elapsed: () => clock,
+	random: () => 0.5,
+};
 
 beforeEach(() => {
 	clock = 1_700_000_000_000;
 	sleeps = [];
-	transportSettings.sleep = async (ms: number) => {
-		sleeps.push(ms);
-		clock += ms;
-	};
-	transportSettings.now = () => clock;
-	transportSettings.random = () => 0.5;
-	transportSettings.retryPolicy = { ...defaultRetryPolicy };
+	retryPolicy = { ...defaultRetryPolicy };
 });
 
-afterEach(() => {
-	Object.assign(transportSettings, original, { retryPolicy: { ...original.retryPolicy } });
-});
+function providerRequest(
+	ctx: RequestContext,
+	providerSpec: ProviderSpec,
+	request: ProviderRequest,
+	itemIndex?: number,
+) {
+	return new ProviderClient(ctx, providerSpec, runtime).request(request, itemIndex);
+}
 
 describe('request options', () => {
 	it('hands the helper a full-response, text-encoded request below the base URL, without a trailing slash', async () => {
@@ -180,10 +221,10 @@ describe('request options', () => {
 		});
 		const result = await providerRequest(ctx, spec, {
 			method: 'POST',
-			path: '/callbacks/search',
+			url: '/callbacks/search',
 			qs: { page: 2 },
 			body: { lead_id: '12345', comments: 'hi' },
-			bodyFormat: 'form',
+			contentType: 'application/x-www-form-urlencoded',
 			headers: { 'X-Extra': 'yes' },
 			idempotent: true,
 		});
@@ -193,12 +234,12 @@ describe('request options', () => {
 		expect(thisArg).toBe(ctx);
 		expect(options).toMatchObject({
 			method: 'POST',
-			baseURL: 'https://api.example.test/v1',
-			url: '/callbacks/search',
+			url: 'https://api.example.test/v1/callbacks/search',
 			qs: { page: 2 },
 			body: { lead_id: '12345', comments: 'hi' },
 			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
+			// No renewable credential: every status is read by the transport.
+			ignoreHttpStatusErrors: { ignore: true, except: [] },
 			encoding: 'text',
 			json: false,
 		});
@@ -207,7 +248,7 @@ describe('request options', () => {
 			'X-Extra': 'yes',
 			'Content-Type': 'application/x-www-form-urlencoded',
 		});
-		expect(options.timeout).toBe(transportSettings.timeoutMs);
+		expect(options.timeout).toBe(runtime.timeoutMs);
 		expect(result.body).toEqual({ items: [1, 2, 3] });
 		expect(result.statusCode).toBe(200);
 	});
@@ -216,13 +257,13 @@ describe('request options', () => {
 		const { ctx, calls } = fakeContext([ok, ok]);
 		await providerRequest(ctx, spec, {
 			method: 'PATCH',
-			path: '/x',
+			url: '/x',
 			body: { a: 1 },
 			idempotent: true,
 		});
-		await providerRequest(ctx, spec, { method: 'GET', path: '/y', idempotent: true });
+		await providerRequest(ctx, spec, { method: 'GET', url: '/y', idempotent: true });
 		expect(calls[0].options.headers?.['Content-Type']).toBe('application/json');
-		expect(calls[0].options.body).toEqual({ a: 1 });
+		expect(calls[0].options.body).toBe('{"a":1}');
 		expect(calls[1].options.headers).not.toHaveProperty('Content-Type');
 		expect(calls[1].options.body).toBeUndefined();
 	});
@@ -231,7 +272,7 @@ describe('request options', () => {
 		const { ctx, calls } = fakeContext([json(503, {}), json(503, {}), ok]);
 		const request: ProviderRequest = {
 			method: 'POST',
-			path: '/x',
+			url: '/x',
 			qs: { q: '1' },
 			body: { a: '1' },
 			idempotent: true,
@@ -239,13 +280,13 @@ describe('request options', () => {
 		await providerRequest(ctx, spec, request);
 		expect(calls).toHaveLength(3);
 		for (const call of calls) {
-			expect(call.options.body).toEqual({ a: '1' });
+			expect(call.options.body).toBe('{"a":"1"}');
 			expect(call.options.qs).toEqual({ q: '1' });
 			expect(call.options.headers).not.toHaveProperty('Authorization');
 		}
 		expect(request).toEqual({
 			method: 'POST',
-			path: '/x',
+			url: '/x',
 			qs: { q: '1' },
 			body: { a: '1' },
 			idempotent: true,
@@ -375,7 +416,7 @@ describe('retries', () => {
 	});
 
 	it('makes at most maxAttempts attempts, then fails with the last answer', async () => {
-		transportSettings.retryPolicy = {
+		retryPolicy = {
 			maxAttempts: 4,
 			baseDelayMs: 100,
 			maxDelayMs: 1000,
@@ -396,7 +437,7 @@ describe('retries', () => {
 	});
 
 	it('backs off with growing waits', async () => {
-		transportSettings.retryPolicy = {
+		retryPolicy = {
 			maxAttempts: 6,
 			baseDelayMs: 100,
 			maxDelayMs: 100_000,
@@ -409,7 +450,7 @@ describe('retries', () => {
 	});
 
 	it('stops retrying before the total time exceeds maxTotalMs', async () => {
-		transportSettings.retryPolicy = {
+		retryPolicy = {
 			maxAttempts: 1000,
 			baseDelayMs: 1000,
 			maxDelayMs: 4000,
@@ -490,34 +531,40 @@ describe('error answers', () => {
 
 	it("uses the provider's own error, with its code, even on HTTP 200", async () => {
 		const { ctx } = fakeContext([json(200, { error: 'No such callback', code: 'NOT_FOUND' })]);
-		const error = await failureOf(providerRequest(ctx, spec, get, { itemIndex: 4 }));
+		const error = await failureOf(providerRequest(ctx, spec, get, 4));
 		expect(error.message).toBe('TestProvider error: No such callback');
 		expect(error.httpCode).toBe('200');
 		expect(error.context.providerCode).toBe('NOT_FOUND');
 		expect(error.context.itemIndex).toBe(4);
 	});
 
-	it('lets acceptError pass a provider "empty" answer through', async () => {
-		const seen: ProviderErrorInfo[] = [];
-		const { ctx } = fakeContext([json(200, { error: 'Missing callbacks', code: 6000 })]);
-		const result = await providerRequest(ctx, spec, get, {
-			acceptError: (info) => {
-				seen.push(info);
+	it('reads the provider\'s "nothing matches" error as an empty answer, by its body only', async () => {
+		const seen: unknown[] = [];
+		const emptySpec: ProviderSpec = {
+			...spec,
+			meansNothingMatched: (info, response) => {
+				seen.push(response.body);
 				return info.code === 6000;
 			},
-		});
-		expect(result.acceptedError).toMatchObject({
-			code: 6000,
-			message: 'TestProvider error: Missing callbacks',
-		});
+		};
+		const { ctx } = fakeContext([json(200, { error: 'Missing callbacks', code: 6000 })]);
+		const result = await providerRequest(ctx, emptySpec, get);
+		expect(result.nothingMatched).toBe(true);
 		expect(result.body).toEqual({ error: 'Missing callbacks', code: 6000 });
-		expect(seen).toHaveLength(1);
+		expect(seen).toEqual([{ error: 'Missing callbacks', code: 6000 }]);
 
-		const refused = fakeContext([json(200, { error: 'Other', code: 6001 })]);
-		const error = await failureOf(
-			providerRequest(refused.ctx, spec, get, { acceptError: (info) => info.code === 6000 }),
-		);
+		const other = fakeContext([json(200, { error: 'Other', code: 6001 })]);
+		const error = await failureOf(providerRequest(other.ctx, emptySpec, get));
 		expect(error.context.providerCode).toBe(6001);
+
+		// An outage is never "nothing matches": a bare 500 fails after its retries.
+		retryPolicy = { ...defaultRetryPolicy, maxAttempts: 1 };
+		const outage = fakeContext([{ statusCode: 500, body: 'Internal Server Error' }]);
+		const outageError = await failureOf(providerRequest(outage.ctx, emptySpec, get));
+		expect(outageError.httpCode).toBe('500');
+
+		const plain = fakeContext([ok]);
+		expect((await providerRequest(plain.ctx, emptySpec, get)).nothingMatched).toBe(false);
 	});
 });
 
@@ -581,7 +628,7 @@ describe('secrets', () => {
 	];
 
 	it.each(echoes)('never appear in errors or logs: %s', async (_, answer) => {
-		transportSettings.retryPolicy = { ...defaultRetryPolicy, maxAttempts: 2 };
+		retryPolicy = { ...defaultRetryPolicy, maxAttempts: 2 };
 		const { ctx, logs } = fakeContext([answer]);
 		const error = await failureOf(providerRequest(ctx, spec, create));
 		expectNoSecret([
@@ -602,14 +649,14 @@ describe('with the Convoso spec', () => {
 		);
 		const error = await failureOf(
 			convosoCall(
-				ctx,
+				new ProviderClient(ctx, convosoSpec, runtime),
 				'/callbacks/update',
 				{ callback_id: 9999 },
 				{ idempotent: true, itemIndex: 1 },
 			),
 		);
 		expect(calls).toHaveLength(1);
-		expect(calls[0].options.baseURL).toBe('https://api.convoso.com/v1');
+		expect(calls[0].options.url).toBe('https://api.convoso.com/v1/callbacks/update');
 		expect(error.httpCode).toBe('200');
 		expect(error.context.providerCode).toBe(6074);
 		expect(error.message).toContain('6074');
@@ -624,7 +671,7 @@ describe('with the Convoso spec', () => {
 			},
 		);
 		const result = await convosoCall(
-			ctx,
+			new ProviderClient(ctx, convosoSpec, runtime),
 			'/callbacks/insert',
 			{
 				lead_id: 12345,
@@ -639,24 +686,155 @@ describe('with the Convoso spec', () => {
 		expect(result.body).toEqual({ success: true, data: { callback_id: '657' } });
 		expect(calls[0].options).toMatchObject({
 			method: 'POST',
-			baseURL: 'https://sandbox.example.test/v1',
-			url: '/callbacks/insert',
+			url: 'https://sandbox.example.test/v1/callbacks/insert',
 			body: { lead_id: '12345', recipient: 'system', callback_time_zone: '-5.00' },
 		});
 		expect(calls[0].options.headers?.['Content-Type']).toBe('application/x-www-form-urlencoded');
 	});
 
-	it('passes the no-match code through acceptError', async () => {
+	it('reads code 6000 ("Missing callbacks") as nothing matched, and other codes as errors', async () => {
 		const { ctx } = fakeContext(
 			[json(200, { success: false, code: 6000, text: 'Missing callbacks' })],
 			{ apiToken: SECRET },
 		);
 		const result = await convosoCall(
-			ctx,
+			new ProviderClient(ctx, convosoSpec, runtime),
 			'/callbacks/search',
 			{},
-			{ idempotent: true, acceptError: (info) => info.code === 6000 },
+			{ idempotent: true },
 		);
-		expect(result.acceptedError?.code).toBe(6000);
+		expect(result.nothingMatched).toBe(true);
+
+		const other = fakeContext([json(200, { success: false, code: 6001, text: 'No such lead' })], {
+			apiToken: SECRET,
+		});
+		const error = await failureOf(
+			convosoCall(
+				new ProviderClient(other.ctx, convosoSpec, runtime),
+				'/leads/search',
+				{},
+				{
+					idempotent: true,
+				},
+			),
+		);
+		expect(error.context.providerCode).toBe(6001);
+	});
+});
+
+describe('bodies, links and credential renewal', () => {
+	it('sends a JSON Patch array unchanged, with its content type, on every attempt', async () => {
+		const { ctx, calls } = fakeContext([json(503, {}), json(502, {}), ok]);
+		const patch = [
+			{ op: 'replace', path: '/timeToCall', value: '2026-03-05T14:30:00Z' },
+			{ op: 'replace', path: '/agents', value: ['a1', 'a2'] },
+		];
+		await providerRequest(ctx, spec, {
+			method: 'PATCH',
+			url: '/schedule-callbacks/abc',
+			body: patch,
+			contentType: 'application/json-patch+json',
+			idempotent: true,
+		});
+		expect(calls).toHaveLength(3);
+		for (const call of calls) {
+			expect(call.options.headers?.['Content-Type']).toBe('application/json-patch+json');
+			expect(JSON.parse(call.options.body as string)).toEqual(patch);
+		}
+		expect(patch).toHaveLength(2);
+	});
+
+	it('requests an absolute link on the credential host, and refuses one to another host before sending', async () => {
+		const { ctx, calls } = fakeContext([ok]);
+		await providerRequest(ctx, spec, {
+			method: 'GET',
+			url: 'https://api.example.test/v1/callbacks?page=3&per_page=500',
+			idempotent: true,
+		});
+		expect(calls[0].options.url).toBe('https://api.example.test/v1/callbacks?page=3&per_page=500');
+
+		for (const link of [
+			'https://evil.example.test/v1/callbacks?page=2',
+			'http://api.example.test/v1/callbacks?page=2',
+			'https://api.example.test:8443/v1/callbacks',
+		]) {
+			const other = fakeContext([ok]);
+			const error = await failureOf(
+				providerRequest(other.ctx, spec, { method: 'GET', url: link, idempotent: true }),
+			);
+			expect(other.calls).toHaveLength(0);
+			expect(error.message).toMatch(/link to another host .* it was not followed/);
+		}
+	});
+
+	const renewable: ProviderSpec = { ...spec, renewal: { statuses: [401, 419] } };
+
+	it("lets n8n see the provider's expiry statuses, and names them as renewal statuses", async () => {
+		const { ctx, calls } = fakeContext([ok]);
+		await providerRequest(ctx, renewable, get);
+		expect(calls[0].options.ignoreHttpStatusErrors).toEqual({ ignore: true, except: [401, 419] });
+		expect(calls[0].credentialOptions).toEqual({
+			preAuthenticationRetryStatusCode: [401, 419],
+			oauth2: { tokenExpiredStatusCode: [401, 419] },
+		});
+	});
+
+	it('maps a 401 that n8n could not cure like any other answer, without retrying it', async () => {
+		const { ctx, calls } = fakeContext([
+			json(401, { error: `token ${SECRET} expired`, code: 'UNAUTHORIZED' }),
+		]);
+		const error = await failureOf(providerRequest(ctx, renewable, get, 2));
+		expect(calls).toHaveLength(1);
+		expect(error.httpCode).toBe('401');
+		expect(error.context.providerCode).toBe('UNAUTHORIZED');
+		expect(error.message).toBe('TestProvider error: token [redacted] expired');
+		expect(error.context.itemIndex).toBe(2);
+	});
+
+	it('renews a session once when the body says it expired under another status', async () => {
+		const sessionSpec: ProviderSpec = {
+			...spec,
+			renewal: {
+				expirableField: 'sessionId',
+				isExpired: (response) => /70201/.test(response.text),
+			},
+		};
+		const expired = json(500, { error: 'Session expired', code: 70201 });
+		const credentials = { baseUrl: 'https://api.example.test', sessionId: 'sess-OLD-123456' };
+		const { ctx, calls } = fakeContext([expired, ok], credentials);
+		(ctx as unknown as { getNode: () => INode }).getNode = () => ({
+			...node,
+			credentials: { testApi: { id: 'cred-7', name: 'Test' } },
+		});
+		const result = await providerRequest(ctx, sessionSpec, get);
+		expect(result.body).toEqual({ items: [1, 2, 3] });
+		expect(calls).toHaveLength(2);
+		expect(calls[0].credentialOptions?.credentialsDecrypted).toBeUndefined();
+		expect(calls[1].credentialOptions?.credentialsDecrypted).toEqual({
+			id: 'cred-7',
+			name: 'Test',
+			type: 'testApi',
+			data: { ...credentials, sessionId: '' },
+		});
+
+		// Still expired after one renewal: an error, not a loop.
+		const stuck = fakeContext([expired], credentials);
+		retryPolicy = { ...defaultRetryPolicy, maxAttempts: 1 };
+		const error = await failureOf(providerRequest(stuck.ctx, sessionSpec, get));
+		expect(stuck.calls).toHaveLength(2);
+		expect(error.context.providerCode).toBe(70201);
+	});
+
+	it('says a create that got a 5xx was not retried and may have taken effect', async () => {
+		const { ctx, calls } = fakeContext([json(502, { error: 'Bad gateway' })]);
+		const error = await failureOf(providerRequest(ctx, spec, create));
+		expect(calls).toHaveLength(1);
+		expect(error.httpCode).toBe('502');
+		expect(error.description).toMatch(
+			/not retried because the provider may have carried it out: check whether it took effect before running it again/,
+		);
+		const read = fakeContext([json(404, { error: 'Not found' })]);
+		const readError = await failureOf(providerRequest(read.ctx, spec, create));
+		expect(readError.description ?? '').not.toMatch(/may have carried it out/);
 	});
 });

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	limitField,
@@ -6,8 +6,10 @@ import {
 	simplifyField as sharedSimplifyField,
 } from '../../shared/descriptions';
 
-import { assertZone, parseDateTimeInput, toConvosoCallbackTime } from '../../shared/time';
+import { assertZone, parseDateTimeInput } from '../../shared/time';
+import type { ProviderClient } from '../../shared/transport';
 import { optionalText } from '../../shared/validate';
+import { toConvosoCallbackTime } from '../time';
 import type { ConvosoAccount } from '../normalize';
 
 export const callbackIdField: INodeProperties = {
@@ -43,10 +45,8 @@ export const timeZoneField: INodeProperties = {
 };
 
 /** The credential's account settings, checked. */
-export async function getAccount(
-	this: IExecuteFunctions | IPollFunctions,
-): Promise<ConvosoAccount> {
-	const credentials = await this.getCredentials('convosoApi');
+export async function getAccount(client: ProviderClient): Promise<ConvosoAccount> {
+	const credentials = await client.credentials();
 	return {
 		timezone: assertZone(
 			credentials.accountTimezone || 'America/New_York',

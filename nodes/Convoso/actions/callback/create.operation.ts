@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { idOrNull } from '../../../shared/callback';
 import type { NormalizedCallback } from '../../../shared/callback';
@@ -19,8 +18,9 @@ import {
 	simplifyField,
 	timeZoneField,
 } from '../common';
+import type { ProviderClient } from '../../../shared/transport';
 
-const properties: INodeProperties[] = [
+export const properties: INodeProperties[] = [
 	{
 		displayName: 'Lead ID',
 		name: 'leadId',
@@ -67,13 +67,12 @@ const properties: INodeProperties[] = [
 	simplifyField,
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['callback'], operation: ['create'] } },
-	properties,
-);
-
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const account = await getAccount.call(this);
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: ProviderClient,
+): Promise<IDataObject> {
+	const account = await getAccount(client);
 	const leadId = requirePositiveInteger(this.getNodeParameter('leadId', itemIndex), 'Lead ID');
 	const recipient = requireOneOf(
 		this.getNodeParameter('recipient', itemIndex),
@@ -99,7 +98,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// A create is never retried when its outcome is unknown: a duplicate callback
 	// would ring the customer twice.
 	const { body } = await convosoCall(
-		this,
+		client,
 		'/callbacks/insert',
 		{
 			lead_id: leadId,

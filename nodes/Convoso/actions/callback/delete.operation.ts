@@ -1,24 +1,23 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { requirePositiveInteger } from '../../../shared/validate';
 import { convosoCall } from '../../transport';
 import { callbackIdField } from '../common';
+import type { ProviderClient } from '../../../shared/transport';
 
-const properties: INodeProperties[] = [callbackIdField];
+export const properties: INodeProperties[] = [callbackIdField];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['callback'], operation: ['delete'] } },
-	properties,
-);
-
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: ProviderClient,
+): Promise<IDataObject> {
 	const callbackId = requirePositiveInteger(
 		this.getNodeParameter('callbackId', itemIndex),
 		'Callback ID',
 	);
 	await convosoCall(
-		this,
+		client,
 		'/callbacks/delete',
 		{ callback_id: callbackId },
 		{ idempotent: true, itemIndex },

@@ -1,18 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { requirePositiveInteger } from '../../../shared/validate';
 import { convosoCall } from '../../transport';
 import { callbackIdField, simplifyField } from '../common';
+import type { ProviderClient } from '../../../shared/transport';
 
-const properties: INodeProperties[] = [callbackIdField, simplifyField];
+export const properties: INodeProperties[] = [callbackIdField, simplifyField];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['callback'], operation: ['dismiss'] } },
-	properties,
-);
-
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: ProviderClient,
+): Promise<IDataObject> {
 	const callbackId = requirePositiveInteger(
 		this.getNodeParameter('callbackId', itemIndex),
 		'Callback ID',
@@ -20,7 +19,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// Convoso's pages disagree on the field name (callback_status or status); both are
 	// sent, with the documented value, so either variant dismisses the callback.
 	const { body } = await convosoCall(
-		this,
+		client,
 		'/callbacks/update',
 		{ callback_id: callbackId, callback_status: 'dismissed', status: 'dismissed' },
 		{ idempotent: true, itemIndex },

@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InputError } from '../../../shared/errors';
 import { collectPages } from '../../../shared/pagination';
@@ -13,10 +12,11 @@ import {
 import { normalizeConvosoCallback } from '../../normalize';
 import { callbackPages } from '../../search';
 import { getAccount, limitField, returnAllField, simplifyField } from '../common';
+import type { ProviderClient } from '../../../shared/transport';
 
 export const STAGES = ['PENDING', 'PAST_DUE', 'COMPLETED', 'DISMISSED', 'MISSED'] as const;
 
-const properties: INodeProperties[] = [
+export const properties: INodeProperties[] = [
 	returnAllField,
 	limitField(),
 	{
@@ -89,11 +89,6 @@ const properties: INodeProperties[] = [
 	simplifyField,
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['callback'], operation: ['search'] } },
-	properties,
-);
-
 /** Reads and checks the filters, in Convoso's field names. */
 export function searchFilters(filters: IDataObject): IDataObject {
 	const form: IDataObject = {
@@ -121,16 +116,20 @@ export function searchFilters(filters: IDataObject): IDataObject {
 	return form;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: ProviderClient,
+): Promise<IDataObject[]> {
 	const filters = searchFilters(this.getNodeParameter('filters', itemIndex, {}) as IDataObject);
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const maxItems = returnAll
 		? Infinity
 		: requireLimit(this.getNodeParameter('limit', itemIndex, 50), 'Limit', Number.MAX_SAFE_INTEGER);
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
-	const account = await getAccount.call(this);
+	const account = await getAccount(client);
 
-	const pages = callbackPages(this, filters, maxItems, itemIndex);
+	const pages = callbackPages(client, filters, maxItems, itemIndex);
 	return await collectPages(pages, (record) =>
 		simplify ? { ...normalizeConvosoCallback(record, account) } : record,
 	);

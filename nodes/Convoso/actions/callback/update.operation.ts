@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InputError } from '../../../shared/errors';
 import { toIsoUtc } from '../../../shared/time';
@@ -18,8 +17,9 @@ import {
 	simplifyField,
 	timeZoneField,
 } from '../common';
+import type { ProviderClient } from '../../../shared/transport';
 
-const properties: INodeProperties[] = [
+export const properties: INodeProperties[] = [
 	callbackIdField,
 	{
 		displayName: 'Update Fields',
@@ -65,18 +65,17 @@ const properties: INodeProperties[] = [
 	simplifyField,
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['callback'], operation: ['update'] } },
-	properties,
-);
-
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: ProviderClient,
+): Promise<IDataObject> {
 	const callbackId = requirePositiveInteger(
 		this.getNodeParameter('callbackId', itemIndex),
 		'Callback ID',
 	);
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
-	const account = await getAccount.call(this);
+	const account = await getAccount(client);
 
 	const form: IDataObject = { callback_id: callbackId };
 	const result: IDataObject = { id: callbackId, provider: 'convoso' };
@@ -111,7 +110,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		);
 	}
 
-	const { body } = await convosoCall(this, '/callbacks/update', form, {
+	const { body } = await convosoCall(client, '/callbacks/update', form, {
 		idempotent: true,
 		itemIndex,
 	});

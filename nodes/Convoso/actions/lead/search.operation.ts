@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { collectPages, offsetPages } from '../../../shared/pagination';
 import {
@@ -11,6 +10,7 @@ import {
 import { normalizeConvosoLead } from '../../normalize';
 import { convosoCall, unwrapPage } from '../../transport';
 import { getAccount, limitField, returnAllField } from '../common';
+import type { ProviderClient } from '../../../shared/transport';
 
 /** Convoso returns at most 2,000 leads per page. */
 const LEAD_PAGE_SIZE = 2_000;
@@ -81,7 +81,7 @@ const FILTERS: LeadFilter[] = [
 	{ name: 'userId', displayName: 'User ID', field: 'user_id', kind: 'id' },
 ];
 
-const properties: INodeProperties[] = [
+export const properties: INodeProperties[] = [
 	returnAllField,
 	limitField(),
 	{
@@ -109,12 +109,11 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['lead'], operation: ['search'] } },
-	properties,
-);
-
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: ProviderClient,
+): Promise<IDataObject[]> {
 	const filters = this.getNodeParameter('leadFilters', itemIndex, {}) as IDataObject;
 	const form: IDataObject = {};
 	for (const { name, displayName, field, kind } of FILTERS) {
@@ -133,12 +132,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		? Infinity
 		: requireLimit(this.getNodeParameter('limit', itemIndex, 50), 'Limit', Number.MAX_SAFE_INTEGER);
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
-	const account = await getAccount.call(this);
+	const account = await getAccount(client);
 
 	const pages = offsetPages(
 		async (offset, limit) => {
 			const { body } = await convosoCall(
-				this,
+				client,
 				'/leads/search',
 				{ ...form, offset, limit },
 				{ idempotent: true, itemIndex },

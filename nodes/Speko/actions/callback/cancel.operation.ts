@@ -1,30 +1,31 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionalText, requireMaxLength } from '../../../shared/validate';
 import { normalizeSpekoCallback } from '../../normalize';
-import { callbackPath, spekoRequest } from '../../transport';
+import { callbackPath } from '../../transport';
 import { callbackIdField, readCallbackId, simplifyField } from '../common';
+import type { ProviderClient } from '../../../shared/transport';
 
 const MAX_REASON_LENGTH = 500;
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['callback'], operation: ['cancel'] } },
-	[
-		callbackIdField,
-		{
-			displayName: 'Reason',
-			name: 'reason',
-			type: 'string',
-			default: '',
-			typeOptions: { rows: 2 },
-			description: `Why the callback is cancelled (optional, at most ${MAX_REASON_LENGTH} characters)`,
-		},
-		simplifyField,
-	] as INodeProperties[],
-);
+export const properties: INodeProperties[] = [
+	callbackIdField,
+	{
+		displayName: 'Reason',
+		name: 'reason',
+		type: 'string',
+		default: '',
+		typeOptions: { rows: 2 },
+		description: `Why the callback is cancelled (optional, at most ${MAX_REASON_LENGTH} characters)`,
+	},
+	simplifyField,
+];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: ProviderClient,
+): Promise<IDataObject> {
 	const id = readCallbackId(this.getNodeParameter('callbackId', itemIndex));
 	const reasonText = optionalText(this.getNodeParameter('reason', itemIndex, ''));
 	const reason =
@@ -33,11 +34,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			: requireMaxLength(reasonText, MAX_REASON_LENGTH, 'Reason');
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	// Cancelling twice leaves the same state, so a lost answer may be retried.
-	const record = await spekoRequest(
-		this,
+	const record = await client.body(
 		{
 			method: 'POST',
-			path: callbackPath(id, 'cancel'),
+			url: callbackPath(id, 'cancel'),
 			body: reason === undefined ? {} : { reason },
 			idempotent: true,
 		},

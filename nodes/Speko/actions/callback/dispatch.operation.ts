@@ -1,33 +1,34 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
-import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { normalizeSpekoCallback } from '../../normalize';
-import { callbackPath, spekoRequest } from '../../transport';
+import { callbackPath } from '../../transport';
 import { callbackIdField, readCallbackId, simplifyField } from '../common';
+import type { ProviderClient } from '../../../shared/transport';
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['callback'], operation: ['dispatch'] } },
-	[
-		{
-			displayName:
-				'Dispatch Now places a real phone call to the customer right away. Only a callback in status "scheduled" can be dispatched.',
-			name: 'dispatchNotice',
-			type: 'notice',
-			default: '',
-		},
-		callbackIdField,
-		simplifyField,
-	] as INodeProperties[],
-);
+export const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Dispatch Now places a real phone call to the customer right away. Only a callback in status "scheduled" can be dispatched.',
+		name: 'dispatchNotice',
+		type: 'notice',
+		default: '',
+	},
+	callbackIdField,
+	simplifyField,
+];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: ProviderClient,
+): Promise<IDataObject> {
 	const id = readCallbackId(this.getNodeParameter('callbackId', itemIndex));
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	try {
 		// This places a phone call: never repeated when the outcome is unknown.
-		const record = await spekoRequest(
-			this,
-			{ method: 'POST', path: callbackPath(id, 'dispatch'), body: {}, idempotent: false },
+		const record = await client.body(
+			{ method: 'POST', url: callbackPath(id, 'dispatch'), body: {}, idempotent: false },
 			itemIndex,
 		);
 		return simplify ? { ...normalizeSpekoCallback(record) } : record;

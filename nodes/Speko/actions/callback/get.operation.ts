@@ -1,21 +1,21 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { normalizeSpekoCallback } from '../../normalize';
-import { callbackPath, spekoRequest } from '../../transport';
+import { callbackPath } from '../../transport';
 import { callbackIdField, readCallbackId, simplifyField } from '../common';
+import type { ProviderClient } from '../../../shared/transport';
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['callback'], operation: ['get'] } },
-	[callbackIdField, simplifyField] as INodeProperties[],
-);
+export const properties: INodeProperties[] = [callbackIdField, simplifyField];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: ProviderClient,
+): Promise<IDataObject> {
 	const id = readCallbackId(this.getNodeParameter('callbackId', itemIndex));
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
-	const record = await spekoRequest(
-		this,
-		{ method: 'GET', path: callbackPath(id), idempotent: true },
+	const record = await client.body(
+		{ method: 'GET', url: callbackPath(id), idempotent: true },
 		itemIndex,
 	);
 	return simplify ? { ...normalizeSpekoCallback(record) } : record;

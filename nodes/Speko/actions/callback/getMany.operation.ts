@@ -1,15 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { optionalText, requireLimit, requireOneOf } from '../../../shared/validate';
 import { normalizeSpekoCallback, SPEKO_STATUSES } from '../../normalize';
-import { spekoRequest } from '../../transport';
 import { simplifyField } from '../common';
+import type { ProviderClient } from '../../../shared/transport';
 
 /** Speko lists at most 100 callbacks per request and has no paging. */
 export const SPEKO_PAGE_MAX = 100;
 
-const properties: INodeProperties[] = [
+export const properties: INodeProperties[] = [
 	{
 		displayName:
 			'Speko has no paging: one request returns at most 100 callbacks. For more, the node asks once per status (up to 500) and tells you when some could not be listed.',
@@ -76,12 +76,11 @@ const properties: INodeProperties[] = [
 	simplifyField,
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['callback'], operation: ['getMany'] } },
-	properties,
-);
-
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: ProviderClient,
+): Promise<IDataObject[]> {
 	const status = requireOneOf(
 		this.getNodeParameter('status', itemIndex, 'any'),
 		['any', ...SPEKO_STATUSES],
@@ -109,11 +108,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const records: IDataObject[] = [];
 	const mayHaveMore: string[] = [];
 	for (const statusFilter of statuses) {
-		const body = await spekoRequest(
-			this,
+		const body = await client.body(
 			{
 				method: 'GET',
-				path: '/v1/callbacks',
+				url: '/v1/callbacks',
 				qs: { status: statusFilter, source_session_id: sourceSessionId, limit: requestLimit },
 				idempotent: true,
 			},

@@ -1,0 +1,58 @@
+import type { Resource } from '../../../shared/actions';
+import * as create from './create.operation';
+import * as deleteCallback from './delete.operation';
+import * as dismiss from './dismiss.operation';
+import * as get from './get.operation';
+import * as search from './search.operation';
+import * as update from './update.operation';
+
+export const callbackResource: Resource = {
+	name: 'Callback',
+	value: 'callback',
+	defaultOperation: 'search',
+	operations: [
+		{
+			name: 'Create',
+			value: 'create',
+			action: 'Schedule a callback',
+			description: 'Schedule a callback for a lead at a time in a given time zone',
+			...create,
+		},
+		{
+			name: 'Delete',
+			value: 'delete',
+			action: 'Delete a callback',
+			description: 'Delete a callback permanently',
+			...deleteCallback,
+		},
+		{
+			name: 'Dismiss',
+			value: 'dismiss',
+			action: 'Dismiss a callback',
+			description: 'Mark a callback as dismissed so it is not dialed (it stays on record)',
+			...dismiss,
+		},
+		{
+			name: 'Get',
+			value: 'get',
+			action: 'Get a callback',
+			description: 'Get one callback by its ID',
+			...get,
+		},
+		{
+			name: 'Search',
+			value: 'search',
+			action: 'Search callbacks',
+			description:
+				'Get many callbacks, filtered by date, campaign, lead, list, user, stage and more',
+			...search,
+		},
+		{
+			name: 'Update',
+			value: 'update',
+			action: 'Update or reschedule a callback',
+			description: 'Reschedule a callback, reassign it, or change its recipient or comments',
+			...update,
+		},
+	],
+};

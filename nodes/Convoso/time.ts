@@ -1,0 +1,142 @@
+import { DateTime, IANAZone } from 'luxon';
+
+import { toIsoUtc } from '../shared/time';
+
+/**
+ * Convoso's time formats: callback times are local wall-clock text without a zone
+ * ("2026-03-05 14:30:00", "2026-03-05 02:30 PM"), read in the account's zone; a
+ * callback is written as local "YYYY-MM-DD hh:mm AM/PM" plus an offset "±H.MM"
+ * whose digits after the dot are minutes.
+ */
+
+/** Every local format Convoso uses: date, then optionally a 24 h or 12 h time. */
+const LOCAL_TIME =
+	/^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])[Mm])?)?$/;
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * A zone's UTC offsets, remembered per hour: asking Intl for an offset is the cost
+ * of reading a time, and a listing's times share few hours. An hour is remembered
+ * only when the offset is the same at its start and its end (no DST change inside).
+ */
+class ZoneOffsets {
+	private readonly zone: IANAZone;
+	private readonly byHour = new Map<number, number | null>();
+
+	constructor(name: string) {
+		this.zone = IANAZone.create(name);
+	}
+
+	/** The offset in minutes at an instant. */
+	at(ms: number): number {
+		const hour = Math.floor(ms / HOUR_MS);
+		let offset = this.byHour.get(hour);
+		if (offset === undefined) {
+			if (this.byHour.size > 50_000) this.byHour.clear();
+			const start = this.zone.offset(hour * HOUR_MS);
+			offset = start === this.zone.offset((hour + 1) * HOUR_MS - 1) ? start : null;
+			this.byHour.set(hour, offset);
+		}
+		return offset ?? this.zone.offset(ms);
+	}
+}
+
+const zones = new Map<string, ZoneOffsets>();
+
+function offsetsOf(name: string): ZoneOffsets {
+	let zone = zones.get(name);
+	if (!zone) {
+		zone = new ZoneOffsets(name);
+		zones.set(name, zone);
+	}
+	return zone;
+}
+
+/**
+ * Reads a Convoso local time in `zone` and returns it as ISO UTC; null when empty,
+ * zeroed ("0000-00-00 ...") or unreadable. Called for every record of a listing, so
+ * it parses with one regular expression and the zone's offset rule, not a formatter.
+ * A time inside a DST gap (bad data) is read with the offset before the gap.
+ */
+export function convosoLocalTimeToIso(text: unknown, zone: string): string | null {
+	if (typeof text !== 'string') return null;
+	const match = LOCAL_TIME.exec(text.trim());
+	if (!match) {
+		// Not one of Convoso's formats: an ISO text, perhaps with its own offset.
+		const iso = DateTime.fromISO(text.trim(), { zone });
+		return iso.isValid ? toIsoUtc(iso) : null;
+	}
+	if (match[1] === '0000') return null;
+	const [, year, month, day, hourText, minute, second, meridiem] = match;
+	let hour = hourText === undefined ? 0 : Number(hourText);
+	if (meridiem !== undefined) {
+		if (hour < 1 || hour > 12) return null;
+		hour = (hour % 12) + (meridiem.toUpperCase() === 'P' ? 12 : 0);
+	}
+	const wallMs = Date.UTC(+year, +month - 1, +day, hour, Number(minute ?? 0), Number(second ?? 0));
+	const check = new Date(wallMs);
+	if (
+		Number.isNaN(wallMs) ||
+		check.getUTCDate() !== +day ||
+		hour > 23 ||
+		Number(minute ?? 0) > 59
+	) {
+		return null;
+	}
+	const instant = instantOfWallTime(wallMs, offsetsOf(zone));
+	return new Date(instant).toISOString().replace('.000Z', 'Z');
+}
+
+/**
+ * The instant at which clocks in `zone` show the wall time `wallMs` (given as if it
+ * were UTC). Two candidate offsets, a day apart, cover any DST change; of those in
+ * force, the first occurrence wins (the fall-back overlap).
+ */
+function instantOfWallTime(wallMs: number, zone: ZoneOffsets): number {
+	const before = wallMs - zone.at(wallMs - 86_400_000) * 60_000;
+	const after = wallMs - zone.at(wallMs + 86_400_000) * 60_000;
+	const beforeHolds = wallMs - zone.at(before) * 60_000 === before;
+	const afterHolds = wallMs - zone.at(after) * 60_000 === after;
+	if (beforeHolds && afterHolds) return Math.min(before, after);
+	return afterHolds ? after : before;
+}
+
+/** Epoch ms of a Convoso local time, or null. */
+export function convosoLocalTimeToMs(text: unknown, zone: string): number | null {
+	const iso = convosoLocalTimeToIso(text, zone);
+	return iso === null ? null : Date.parse(iso);
+}
+
+/**
+ * A UTC offset as Convoso writes it: hours, a dot, then minutes (not a fraction):
+ * +5.30 is 5 h 30 min, -3.30 is Newfoundland, +5.45 is Nepal, 0.00 is UTC.
+ */
+export function formatOffsetHoursDotMinutes(offsetMinutes: number): string {
+	if (offsetMinutes === 0) return '0.00';
+	const sign = offsetMinutes < 0 ? '-' : '+';
+	const abs = Math.abs(offsetMinutes);
+	return `${sign}${Math.floor(abs / 60)}.${String(abs % 60).padStart(2, '0')}`;
+}
+
+/** Parses Convoso's "+5.30" back into minutes (+330). Returns undefined when malformed. */
+export function parseOffsetHoursDotMinutes(text: string): number | undefined {
+	const match = /^([+-])?(\d{1,2})(?:\.(\d{2}))?$/.exec(text.trim());
+	if (!match) return undefined;
+	const minutes = Number(match[3] ?? '0');
+	if (minutes >= 60 || Number(match[2]) > 14) return undefined;
+	return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + minutes);
+}
+
+/**
+ * Convoso's callback time for an instant, as seen in the zone the time is set to:
+ * local "YYYY-MM-DD hh:mm AM/PM" plus the offset in force at that instant (so DST
+ * on that date is accounted for). Convoso counts in whole minutes: seconds are dropped.
+ */
+export function toConvosoCallbackTime(time: DateTime): { callbackTime: string; timeZone: string } {
+	const minute = time.startOf('minute');
+	return {
+		callbackTime: minute.setLocale('en-US').toFormat('yyyy-MM-dd hh:mm a'),
+		timeZone: formatOffsetHoursDotMinutes(minute.offset),
+	};
+}

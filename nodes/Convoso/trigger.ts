@@ -1,0 +1,118 @@
+import { DateTime } from 'luxon';
+import type { IDataObject } from 'n8n-workflow';
+
+import type { PollCandidate, PollSource } from '../shared/poll';
+import type { TriggerAdapter } from '../shared/trigger';
+import { optionalPositiveInteger, requireOneOf } from '../shared/validate';
+import { STAGES } from './actions/callback/search.operation';
+import { getAccount } from './actions/common';
+import { convosoStatus, normalizeConvosoCallback } from './normalize';
+import { CALLBACK_PAGE_SIZE, callbackPages } from './search';
+import { convosoLocalTimeToMs } from './time';
+import { convosoSpec } from './transport';
+
+/** Where a listing goes on: the offset of the next page. */
+interface ConvosoResume {
+	offset: number;
+}
+
+/**
+ * Convoso Trigger: candidates from Convoso's search, whose dates select by callback
+ * time. New callbacks are scheduled from now on (from yesterday, to be safe); due
+ * ones between the window floor and now plus the lead time.
+ */
+export const convosoTrigger: TriggerAdapter = {
+	displayName: 'Convoso',
+	spec: convosoSpec,
+	filterProperties: [
+		{
+			displayName: 'Filters',
+			name: 'filters',
+			type: 'collection',
+			placeholder: 'Add Filter',
+			default: {},
+			description: 'Applied by Convoso, on the server',
+			options: [
+				{ displayName: 'Campaign ID', name: 'campaignId', type: 'string', default: '' },
+				{ displayName: 'List ID', name: 'listId', type: 'string', default: '' },
+				{
+					displayName: 'Recipient',
+					name: 'recipient',
+					type: 'options',
+					options: [
+						{ name: 'System', value: 'System' },
+						{ name: 'Personal', value: 'Personal' },
+					],
+					default: 'System',
+				},
+				{
+					displayName: 'Stage',
+					name: 'stage',
+					type: 'options',
+					options: STAGES.map((stage) => ({
+						name: stage.charAt(0) + stage.slice(1).toLowerCase().replace('_', ' '),
+						value: stage,
+					})),
+					default: 'PENDING',
+				},
+				{ displayName: 'User ID', name: 'userId', type: 'string', default: '' },
+			],
+		},
+	],
+
+	readFilters(ctx) {
+		const raw = ctx.getNodeParameter('filters', {}) as IDataObject;
+		return {
+			campaign_id: optionalPositiveInteger(raw.campaignId, 'Campaign ID'),
+			list_id: optionalPositiveInteger(raw.listId, 'List ID'),
+			user_id: optionalPositiveInteger(raw.userId, 'User ID'),
+			recipient: raw.recipient
+				? requireOneOf(raw.recipient, ['System', 'Personal'], 'Recipient')
+				: undefined,
+			stage: raw.stage ? requireOneOf(raw.stage, STAGES, 'Stage') : undefined,
+		};
+	},
+
+	async source(client, filters, simplify): Promise<PollSource> {
+		const account = await getAccount(client);
+		const accountDate = (ms: number) =>
+			DateTime.fromMillis(ms, { zone: account.timezone }).toISODate()!;
+		return async function* (query) {
+			const window: IDataObject =
+				query.event === 'new'
+					? { start_date: accountDate(query.toMs - 86_400_000) }
+					: {
+							start_date:
+								query.fromMs === null
+									? undefined
+									: accountDate(query.fromMs + query.leadMs - 86_400_000),
+							end_date: accountDate(query.toMs + query.leadMs + 86_400_000),
+						};
+			let offset = (query.resume as ConvosoResume | undefined)?.offset ?? 0;
+			for await (const page of callbackPages(
+				client,
+				{ ...filters, ...window },
+				Infinity,
+				0,
+				offset,
+			)) {
+				offset += page.length;
+				// Only times and status are read for every candidate; the full item only for emissions.
+				const candidates = page.map(
+					(record): PollCandidate => ({
+						key: String(record.id),
+						createdAtMs: convosoLocalTimeToMs(record.created_at, account.timezone),
+						scheduledAtMs: convosoLocalTimeToMs(record.callback_time, account.timezone),
+						status: convosoStatus(record),
+						toItem: () => (simplify ? { ...normalizeConvosoCallback(record, account) } : record),
+					}),
+				);
+				const resume: ConvosoResume = { offset };
+				yield {
+					candidates,
+					resume: page.length === CALLBACK_PAGE_SIZE ? { ...resume } : undefined,
+				};
+			}
+		};
+	},
+};

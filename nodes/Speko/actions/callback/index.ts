@@ -1,0 +1,43 @@
+import type { Resource } from '../../../shared/actions';
+import * as cancel from './cancel.operation';
+import * as dispatch from './dispatch.operation';
+import * as get from './get.operation';
+import * as getMany from './getMany.operation';
+
+export const callbackResource: Resource = {
+	name: 'Callback',
+	value: 'callback',
+	defaultOperation: 'getMany',
+	operations: [
+		{
+			name: 'Cancel',
+			value: 'cancel',
+			action: 'Cancel a callback',
+			description: 'Cancel a scheduled callback, with an optional reason',
+			...cancel,
+		},
+		{
+			name: 'Dispatch Now',
+			value: 'dispatch',
+			action: 'Dispatch a callback now',
+			description:
+				"Place the callback's phone call right away. This calls a real customer; only scheduled callbacks can be dispatched.",
+			...dispatch,
+		},
+		{
+			name: 'Get',
+			value: 'get',
+			action: 'Get a callback',
+			description: 'Get one callback by its ID',
+			...get,
+		},
+		{
+			name: 'Get Many',
+			value: 'getMany',
+			action: 'Get many callbacks',
+			description:
+				'List callbacks by status or source session (Speko lists at most 100 per request)',
+			...getMany,
+		},
+	],
+};

@@ -1,0 +1,31 @@
+import { sleep } from 'n8n-workflow';
+
+import { defaultRetryPolicy } from './retry';
+import type { RetryPolicy } from './retry';
+
+/**
+ * Everything the nodes take from the world besides n8n's context: clocks, waiting,
+ * randomness, and the retry and timeout limits. Node classes get one in their
+ * constructor (n8n passes none, so the default); tests pass their own, so no test
+ * ever needs to overwrite shared state.
+ */
+export interface Runtime {
+	readonly retryPolicy: Readonly<RetryPolicy>;
+	/** Per-request timeout. */
+	readonly timeoutMs: number;
+	sleep(ms: number): Promise<void>;
+	/** Epoch ms: the time of a poll, Retry-After dates. */
+	now(): number;
+	/** Measures a poll's time budget. */
+	elapsed(): number;
+	random(): number;
+}
+
+export const defaultRuntime: Runtime = Object.freeze({
+	retryPolicy: Object.freeze({ ...defaultRetryPolicy }),
+	timeoutMs: 30_000,
+	sleep,
+	now: () => Date.now(),
+	elapsed: () => Date.now(),
+	random: () => Math.random(),
+});
