@@ -3,13 +3,39 @@
  *  and e2e (a real n8n). */
 // Type checking happens in `npm run lint` (tsc); ts-jest only transpiles.
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json' }];
-const common = { testEnvironment: 'node', transform: { '^.+\\.ts$': tsJest } };
+const common = {
+	testEnvironment: 'node',
+	transform: { '^.+\\.ts$': tsJest },
+	setupFilesAfterEnv: ['<rootDir>/test/helpers/project-timeout.js'],
+};
 
+// Each project has its own timeout, sized for a busy 2-core machine (several times
+// what a test takes there alone). No test asserts a duration: speed is benchmarked.
 module.exports = {
 	projects: [
-		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-		{ ...common, displayName: 'sandbox', testMatch: ['<rootDir>/test/sandbox-tests/**/*.test.ts'] },
-		{ ...common, displayName: 'churn', testMatch: ['<rootDir>/test/churn/**/*.test.ts'] },
-		{ ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+		{
+			...common,
+			displayName: 'unit',
+			testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+			globals: { testTimeoutMs: 60_000 },
+		},
+		{
+			...common,
+			displayName: 'sandbox',
+			testMatch: ['<rootDir>/test/sandbox-tests/**/*.test.ts'],
+			globals: { testTimeoutMs: 120_000 },
+		},
+		{
+			...common,
+			displayName: 'churn',
+			testMatch: ['<rootDir>/test/churn/**/*.test.ts'],
+			globals: { testTimeoutMs: 600_000 },
+		},
+		{
+			...common,
+			displayName: 'e2e',
+			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+			globals: { testTimeoutMs: 900_000 },
+		},
 	],
 };

@@ -129,16 +129,18 @@ export class ProviderClient {
 		const { ctx, spec, runtime } = this;
 		const credentials = await this.credentials();
 		const secrets: Secrets = {
-			values: spec.secretFields
-				.map((field) => credentials[field])
-				.filter((value): value is string => typeof value === 'string' && value !== ''),
+			values: secretValues(spec, credentials),
 			patterns: spec.secretPatterns,
 		};
-		const fail = (info: ProviderErrorInfo) =>
-			toNodeApiError(ctx.getNode(), info, secrets, itemIndex);
+		const fail = async (info: ProviderErrorInfo) => {
+			// A renewal during this request stored a new token or session: hide it too.
+			const stored = await ctx.getCredentials(spec.credentialType).catch(() => credentials);
+			const values = [...secrets.values, ...secretValues(spec, stored)];
+			return toNodeApiError(ctx.getNode(), info, { ...secrets, values }, itemIndex);
+		};
 		const what = `${request.method} ${describeTarget(request.url)}`;
 		const target = resolveTarget(spec, credentials, request.url);
-		if (typeof target !== 'string') throw fail(target.refused);
+		if (typeof target !== 'string') throw await fail(target.refused);
 
 		// Without a renewable credential n8n has nothing to renew: it must not repeat a 401.
 		const renewStatuses = spec.renewal ? [...(spec.renewal.statuses ?? [401])] : [];
@@ -169,7 +171,9 @@ export class ProviderClient {
 				} else {
 					const code = networkErrorCode(error);
 					if (code === undefined || isCancelled(ctx)) {
-						throw fail({ message: `${spec.displayName} request failed: ${errorMessage(error)}` });
+						throw await fail({
+							message: `${spec.displayName} request failed: ${errorMessage(error)}`,
+						});
 					}
 					failure = { kind: 'network', code };
 				}
@@ -197,7 +201,7 @@ export class ProviderClient {
 
 			if (response === undefined) {
 				const code = (failure! as { code: string }).code;
-				throw fail({
+				throw await fail({
 					code,
 					message: `Could not reach ${spec.displayName} (${code})`,
 					description: request.idempotent
@@ -224,7 +228,7 @@ export class ProviderClient {
 			if (!request.idempotent && response.statusCode >= 500) {
 				info.description = `${info.description ?? ''} ${MAY_HAVE_TAKEN_EFFECT}`.trim();
 			}
-			throw fail(info);
+			throw await fail(info);
 		}
 	}
 
@@ -248,6 +252,16 @@ export class ProviderClient {
 			},
 		};
 	}
+}
+
+/** The credential's secrets: its secret fields, and any OAuth2 token n8n keeps with it. */
+function secretValues(spec: ProviderSpec, credentials: ICredentialDataDecryptedObject): string[] {
+	const token = (credentials.oauthTokenData ?? {}) as IDataObject;
+	return [
+		...spec.secretFields.map((field) => credentials[field]),
+		token.access_token,
+		token.refresh_token,
+	].filter((value): value is string => typeof value === 'string' && value !== '');
 }
 
 const MAY_HAVE_TAKEN_EFFECT =

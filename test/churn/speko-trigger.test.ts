@@ -118,7 +118,7 @@ describe('Speko Trigger under churn', () => {
 		for (const status of ['scheduled', 'dispatched', 'cancelled']) {
 			expect(sandbox.speko.callbacks().filter((c) => c.status === status).length).toBeLessThan(100);
 		}
-	}, 120_000);
+	});
 
 	it('costs five requests per poll for New Callback and two for Callback Due', async () => {
 		for (const [event, requests] of [

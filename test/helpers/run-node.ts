@@ -174,7 +174,13 @@ export function pollRunner(
 	};
 }
 
-/** Stands in for n8n's credential store; applies the credential type's authentication like n8n does. */
+/**
+ * Stands in for n8n's credential store (the CLI's CredentialsHelper): it keeps the
+ * credential's data, stores what renewal writes back (OAuth2 token data, a
+ * preAuthentication session), reports the credential type's parents (so an OAuth2
+ * credential takes n8n-core's real OAuth2 path) and applies generic authentication.
+ * n8n-core decides when to authenticate, refresh and repeat a request.
+ */
 class TestCredentialsHelper implements Partial<ICredentialsHelper> {
 	constructor(
 		private readonly type: ICredentialType,
@@ -183,8 +189,8 @@ class TestCredentialsHelper implements Partial<ICredentialsHelper> {
 		private readonly node: INode,
 	) {}
 
-	getParentTypes(): string[] {
-		return [];
+	getParentTypes(typeName: string): string[] {
+		return typeName === this.type.name ? [...(this.type.extends ?? [])] : [];
 	}
 
 	isCredentialUsableByNode(): boolean {
@@ -197,10 +203,19 @@ class TestCredentialsHelper implements Partial<ICredentialsHelper> {
 		typeName: string,
 	) {
 		if (typeName !== this.type.name) throw new Error(`No test credential of type ${typeName}`);
-		return { ...this.data };
+		// Like n8n, fields left unset read as their defaults (an empty hidden session, say).
+		const withDefaults: ICredentialDataDecryptedObject = {};
+		for (const property of this.type.properties) {
+			if (typeof property.default !== 'object' || property.default === null)
+				withDefaults[property.name] = property.default as string;
+		}
+		return { ...withDefaults, ...this.data };
 	}
 
-	/** Like n8n: logs in when the expirable field is empty or expired, and stores the result. */
+	/**
+	 * As n8n's CLI does it: runs preAuthentication when the hidden expirable field is
+	 * empty or the caller says it expired, and stores the result with the credential.
+	 */
 	async preAuthentication(
 		helpers: IHttpRequestHelper,
 		credentials: ICredentialDataDecryptedObject,
@@ -208,12 +223,19 @@ class TestCredentialsHelper implements Partial<ICredentialsHelper> {
 		_node: INode,
 		expired: boolean,
 	): Promise<ICredentialDataDecryptedObject | undefined> {
-		const expirable = this.type.properties.find((property) => property.typeOptions?.expirable);
+		const expirable = this.type.properties.find(
+			(property) => property.type === 'hidden' && property.typeOptions?.expirable === true,
+		);
 		if (!this.type.preAuthentication || !expirable) return undefined;
-		if (!expired && credentials[expirable.name]) return undefined;
-		const output = await this.type.preAuthentication.call(helpers, credentials);
+		if (!expired && credentials[expirable.name] !== '' && credentials[expirable.name] !== undefined)
+			return undefined;
+		const output = (await this.type.preAuthentication.call(
+			helpers,
+			credentials,
+		)) as ICredentialDataDecryptedObject;
+		if (output[expirable.name] === undefined) return undefined;
 		Object.assign(this.data, output);
-		return output as ICredentialDataDecryptedObject;
+		return Object.assign(credentials, output);
 	}
 
 	async runPreAuthentication(
@@ -227,7 +249,14 @@ class TestCredentialsHelper implements Partial<ICredentialsHelper> {
 
 	async updateCredentials() {}
 
-	async updateCredentialsOauthTokenData() {}
+	/** n8n stores a fetched or refreshed OAuth2 token with the credential. */
+	async updateCredentialsOauthTokenData(
+		_nodeCredentials: INodeCredentialsDetails,
+		_typeName: string,
+		credentials: ICredentialDataDecryptedObject,
+	) {
+		this.data.oauthTokenData = credentials.oauthTokenData;
+	}
 
 	getCredentialsProperties() {
 		return this.type.properties;

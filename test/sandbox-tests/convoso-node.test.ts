@@ -217,7 +217,7 @@ describe('Callback → Search beyond the 50,000 offset cap', () => {
 		const offsets = big.requests.map((r) => Number(r.form?.offset ?? 0));
 		expect(Math.max(...offsets)).toBeLessThanOrEqual(50_000);
 		expect(big.requests.some((r) => r.form?.start_date !== undefined)).toBe(true);
-	}, 60_000);
+	});
 });
 
 describe('Callback → Get', () => {

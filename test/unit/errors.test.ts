@@ -48,7 +48,9 @@ describe('redact', () => {
 	it('ignores very short and non-text secret values, which would wipe out ordinary words', () => {
 		expect(redact('the cat sat', { values: ['cat', 'a', ''] })).toBe('the cat sat');
 		expect(
-			redact('abcd efgh', { values: [undefined as unknown as string, 5 as unknown as string, 'efgh'] }),
+			redact('abcd efgh', {
+				values: [undefined as unknown as string, 5 as unknown as string, 'efgh'],
+			}),
 		).toBe('abcd [redacted]');
 	});
 
@@ -169,7 +171,11 @@ describe('toNodeApiError', () => {
 	});
 
 	it('works without HTTP code, provider code or description', () => {
-		const error = toNodeApiError(node, { code: 'NOT_FOUND', message: 'No such callback' }, { values: [] });
+		const error = toNodeApiError(
+			node,
+			{ code: 'NOT_FOUND', message: 'No such callback' },
+			{ values: [] },
+		);
 		expect(error.message).toBe('No such callback');
 		expect(error.context.providerCode).toBe('NOT_FOUND');
 		expect(providerCodeOf(error)).toBe('NOT_FOUND');

@@ -677,7 +677,14 @@ describe('decide(): state', () => {
 				AMPLE,
 				budgetClock,
 			);
-			const fromCopy = await decide(provider.source, copy, trigger.opts, T0 + 5 * MINUTE, AMPLE, budgetClock);
+			const fromCopy = await decide(
+				provider.source,
+				copy,
+				trigger.opts,
+				T0 + 5 * MINUTE,
+				AMPLE,
+				budgetClock,
+			);
 			expect(fromOriginal.items.length).toBeGreaterThan(0);
 			expect(fromCopy).toStrictEqual(fromOriginal);
 		}
@@ -873,9 +880,9 @@ describe('pollCallbacks()', () => {
 		]) {
 			const before = JSON.parse(JSON.stringify(staticData)) as IDataObject;
 			const context = pollFunctions(staticData, { mode: 'manual' });
-			expect(await pollCallbacks.call(context, provider.source, options('new'), pollClock)).toEqual([
-				[{ json: { id: 'newest', createdAt: T0 - MINUTE, scheduledAt: null } }],
-			]);
+			expect(await pollCallbacks.call(context, provider.source, options('new'), pollClock)).toEqual(
+				[[{ json: { id: 'newest', createdAt: T0 - MINUTE, scheduledAt: null } }]],
+			);
 			expect(staticData).toStrictEqual(before);
 		}
 	});
@@ -889,7 +896,12 @@ describe('pollCallbacks()', () => {
 		const staticData: IDataObject = {};
 		const context = pollFunctions(staticData, { mode: 'manual' });
 		expect(
-			await pollCallbacks.call(context, provider.source, options('due', { minutesBefore: 5 }), pollClock),
+			await pollCallbacks.call(
+				context,
+				provider.source,
+				options('due', { minutesBefore: 5 }),
+				pollClock,
+			),
 		).toEqual([[{ json: { id: 'latestDue', createdAt: null, scheduledAt: T0 + 4 * MINUTE } }]]);
 		expect(staticData).toStrictEqual({});
 	});
@@ -904,10 +916,20 @@ describe('pollCallbacks()', () => {
 			provider.add('cancelled', { createdAt: null, scheduledAt: T0 - MINUTE, pending: false });
 			provider.add('upcoming', { createdAt: null, scheduledAt: T0 + HOUR });
 			const staticData: IDataObject = {};
-			const run = pollCallbacks.call(pollFunctions(staticData, { mode: 'manual' }), provider.source, options(event), pollClock);
+			const run = pollCallbacks.call(
+				pollFunctions(staticData, { mode: 'manual' }),
+				provider.source,
+				options(event),
+				pollClock,
+			);
 			await expect(run).rejects.toThrow(NodeOperationError);
 			await expect(
-				pollCallbacks.call(pollFunctions(staticData, { mode: 'manual' }), provider.source, options(event), pollClock),
+				pollCallbacks.call(
+					pollFunctions(staticData, { mode: 'manual' }),
+					provider.source,
+					options(event),
+					pollClock,
+				),
 			).rejects.toThrow(message);
 			expect(staticData).toStrictEqual({});
 		},
@@ -1114,8 +1136,22 @@ describe('property: exactly once under random churn', () => {
 						for (const pair of eligible) done.add(pair);
 
 						// The engine, its state stored as JSON between polls like n8n stores it.
-						const newOutcome = await decide(provider.source, newState, newOpts, now, AMPLE, budgetClock);
-						const dueOutcome = await decide(provider.source, dueState, dueOpts, now, AMPLE, budgetClock);
+						const newOutcome = await decide(
+							provider.source,
+							newState,
+							newOpts,
+							now,
+							AMPLE,
+							budgetClock,
+						);
+						const dueOutcome = await decide(
+							provider.source,
+							dueState,
+							dueOpts,
+							now,
+							AMPLE,
+							budgetClock,
+						);
 						expect(sorted(newOutcome.items.map(idOf))).toEqual(sorted(expectedNew));
 						expect(sorted(dueOutcome.items.map(pairOf))).toEqual(sorted(expectedDue));
 						newState = JSON.parse(JSON.stringify(newOutcome.state)) as PollState;

@@ -536,7 +536,9 @@ describe('convosoLocalTimeToIso', () => {
 		expect(convosoLocalTimeToIso('2026-03-05 02:30 PM', 'America/New_York')).toBe(
 			'2026-03-05T19:30:00Z',
 		);
-		expect(convosoLocalTimeToIso('2026-03-05 02:30 PM', 'Asia/Kolkata')).toBe('2026-03-05T09:00:00Z');
+		expect(convosoLocalTimeToIso('2026-03-05 02:30 PM', 'Asia/Kolkata')).toBe(
+			'2026-03-05T09:00:00Z',
+		);
 		expect(convosoLocalTimeToIso('2025-06-03 15:00:00', 'America/New_York')).toBe(
 			'2025-06-03T19:00:00Z',
 		);

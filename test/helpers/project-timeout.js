@@ -1,0 +1,2 @@
+// Applies the test timeout of the jest project being run (see jest.config.js).
+jest.setTimeout(globalThis.testTimeoutMs);
