@@ -8,7 +8,7 @@ import {
 
 import { assertZone, parseDateTimeInput } from '../../shared/time';
 import type { ProviderClient } from '../../shared/transport';
-import { optionalText } from '../../shared/validate';
+import { optionalText, requirePositiveInteger } from '../../shared/validate';
 import { toConvosoCallbackTime } from '../time';
 import type { ConvosoAccount } from '../normalize';
 
@@ -21,6 +21,11 @@ export const callbackIdField: INodeProperties = {
 	placeholder: '657',
 	description: 'The ID of the callback (a number), as returned by Search or Create',
 };
+
+/** Convoso callback ids are positive integers. */
+export function readCallbackId(value: unknown): number {
+	return requirePositiveInteger(value, 'Callback ID');
+}
 
 export const simplifyField = sharedSimplifyField('Convoso');
 export { limitField, returnAllField };

@@ -1,9 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { idOrNull } from '../../../shared/callback';
 import type { NormalizedCallback } from '../../../shared/callback';
 import { InputError } from '../../../shared/errors';
 import { toIsoUtc } from '../../../shared/time';
+import type { ItemOperation } from '../../../shared/actions';
 import {
 	optionalPositiveInteger,
 	optionalText,
@@ -18,7 +19,6 @@ import {
 	simplifyField,
 	timeZoneField,
 } from '../common';
-import type { ProviderClient } from '../../../shared/transport';
 
 export const properties: INodeProperties[] = [
 	{
@@ -67,11 +67,7 @@ export const properties: INodeProperties[] = [
 	simplifyField,
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: ProviderClient,
-): Promise<IDataObject> {
+export const execute: ItemOperation = async function (itemIndex, client) {
 	const account = await getAccount(client);
 	const leadId = requirePositiveInteger(this.getNodeParameter('leadId', itemIndex), 'Lead ID');
 	const recipient = requireOneOf(
@@ -131,4 +127,4 @@ export async function execute(
 		details: { recipient, localCallbackTime: when.callbackTime, utcOffset: when.timeZone },
 	};
 	return { ...created };
-}
+};

@@ -1,21 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { requirePositiveInteger } from '../../../shared/validate';
+import type { ItemOperation } from '../../../shared/actions';
 import { convosoCall } from '../../transport';
-import { callbackIdField } from '../common';
-import type { ProviderClient } from '../../../shared/transport';
+import { callbackIdField, readCallbackId } from '../common';
 
 export const properties: INodeProperties[] = [callbackIdField];
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: ProviderClient,
-): Promise<IDataObject> {
-	const callbackId = requirePositiveInteger(
-		this.getNodeParameter('callbackId', itemIndex),
-		'Callback ID',
-	);
+export const execute: ItemOperation = async function (itemIndex, client) {
+	const callbackId = readCallbackId(this.getNodeParameter('callbackId', itemIndex));
 	await convosoCall(
 		client,
 		'/callbacks/delete',
@@ -23,4 +15,4 @@ export async function execute(
 		{ idempotent: true, itemIndex },
 	);
 	return { id: callbackId, provider: 'convoso', deleted: true };
-}
+};

@@ -1,21 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { requirePositiveInteger } from '../../../shared/validate';
+import type { ItemOperation } from '../../../shared/actions';
 import { convosoCall } from '../../transport';
-import { callbackIdField, simplifyField } from '../common';
-import type { ProviderClient } from '../../../shared/transport';
+import { callbackIdField, simplifyField, readCallbackId } from '../common';
 
 export const properties: INodeProperties[] = [callbackIdField, simplifyField];
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: ProviderClient,
-): Promise<IDataObject> {
-	const callbackId = requirePositiveInteger(
-		this.getNodeParameter('callbackId', itemIndex),
-		'Callback ID',
-	);
+export const execute: ItemOperation = async function (itemIndex, client) {
+	const callbackId = readCallbackId(this.getNodeParameter('callbackId', itemIndex));
 	// Convoso's pages disagree on the field name (callback_status or status); both are
 	// sent, with the documented value, so either variant dismisses the callback.
 	const { body } = await convosoCall(
@@ -32,4 +24,4 @@ export async function execute(
 		providerStatus: 'DISMISSED',
 		dismissed: true,
 	};
-}
+};

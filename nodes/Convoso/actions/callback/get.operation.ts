@@ -1,24 +1,16 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { toNodeApiError } from '../../../shared/errors';
-import { requirePositiveInteger } from '../../../shared/validate';
+import type { ItemOperation } from '../../../shared/actions';
 import { normalizeConvosoCallback } from '../../normalize';
 import { convosoCall, unwrapPage } from '../../transport';
-import { callbackIdField, getAccount, simplifyField } from '../common';
-import type { ProviderClient } from '../../../shared/transport';
+import { callbackIdField, getAccount, simplifyField, readCallbackId } from '../common';
 
 export const properties: INodeProperties[] = [callbackIdField, simplifyField];
 
 /** Convoso has no "get": a search by id is the documented way. */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: ProviderClient,
-): Promise<IDataObject> {
-	const callbackId = requirePositiveInteger(
-		this.getNodeParameter('callbackId', itemIndex),
-		'Callback ID',
-	);
+export const execute: ItemOperation = async function (itemIndex, client) {
+	const callbackId = readCallbackId(this.getNodeParameter('callbackId', itemIndex));
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const account = await getAccount(client);
 
@@ -40,4 +32,4 @@ export async function execute(
 		);
 	}
 	return simplify ? { ...normalizeConvosoCallback(record, account) } : record;
-}
+};

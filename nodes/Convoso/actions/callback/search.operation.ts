@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { InputError } from '../../../shared/errors';
 import { collectPages } from '../../../shared/pagination';
@@ -9,10 +9,10 @@ import {
 	requireLimit,
 	requireOneOf,
 } from '../../../shared/validate';
+import type { ItemOperation } from '../../../shared/actions';
 import { normalizeConvosoCallback } from '../../normalize';
 import { callbackPages } from '../../search';
 import { getAccount, limitField, returnAllField, simplifyField } from '../common';
-import type { ProviderClient } from '../../../shared/transport';
 
 export const STAGES = ['PENDING', 'PAST_DUE', 'COMPLETED', 'DISMISSED', 'MISSED'] as const;
 
@@ -116,11 +116,7 @@ export function searchFilters(filters: IDataObject): IDataObject {
 	return form;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: ProviderClient,
-): Promise<IDataObject[]> {
+export const execute: ItemOperation = async function (itemIndex, client) {
 	const filters = searchFilters(this.getNodeParameter('filters', itemIndex, {}) as IDataObject);
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const maxItems = returnAll
@@ -133,4 +129,4 @@ export async function execute(
 	return await collectPages(pages, (record) =>
 		simplify ? { ...normalizeConvosoCallback(record, account) } : record,
 	);
-}
+};

@@ -1,23 +1,19 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { InputError } from '../../../shared/errors';
 import { toIsoUtc } from '../../../shared/time';
-import {
-	optionalPositiveInteger,
-	optionalText,
-	requireOneOf,
-	requirePositiveInteger,
-} from '../../../shared/validate';
+import { optionalPositiveInteger, optionalText, requireOneOf } from '../../../shared/validate';
+import type { ItemOperation } from '../../../shared/actions';
 import { convosoCall } from '../../transport';
 import {
 	callbackIdField,
 	callbackTimeField,
 	getAccount,
+	readCallbackId,
 	readCallbackTime,
 	simplifyField,
 	timeZoneField,
 } from '../common';
-import type { ProviderClient } from '../../../shared/transport';
 
 export const properties: INodeProperties[] = [
 	callbackIdField,
@@ -65,15 +61,8 @@ export const properties: INodeProperties[] = [
 	simplifyField,
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: ProviderClient,
-): Promise<IDataObject> {
-	const callbackId = requirePositiveInteger(
-		this.getNodeParameter('callbackId', itemIndex),
-		'Callback ID',
-	);
+export const execute: ItemOperation = async function (itemIndex, client) {
+	const callbackId = readCallbackId(this.getNodeParameter('callbackId', itemIndex));
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const account = await getAccount(client);
 
@@ -116,4 +105,4 @@ export async function execute(
 	});
 	if (!(this.getNodeParameter('simplify', itemIndex, true) as boolean)) return body;
 	return { ...result, updated: true };
-}
+};

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { collectPages, offsetPages } from '../../../shared/pagination';
 import {
@@ -7,10 +7,10 @@ import {
 	optionalText,
 	requireLimit,
 } from '../../../shared/validate';
+import type { ItemOperation } from '../../../shared/actions';
 import { normalizeConvosoLead } from '../../normalize';
 import { convosoCall, unwrapPage } from '../../transport';
 import { getAccount, limitField, returnAllField } from '../common';
-import type { ProviderClient } from '../../../shared/transport';
 
 /** Convoso returns at most 2,000 leads per page. */
 const LEAD_PAGE_SIZE = 2_000;
@@ -109,11 +109,7 @@ export const properties: INodeProperties[] = [
 	},
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: ProviderClient,
-): Promise<IDataObject[]> {
+export const execute: ItemOperation = async function (itemIndex, client) {
 	const filters = this.getNodeParameter('leadFilters', itemIndex, {}) as IDataObject;
 	const form: IDataObject = {};
 	for (const { name, displayName, field, kind } of FILTERS) {
@@ -150,4 +146,4 @@ export async function execute(
 	return await collectPages(pages, (lead) =>
 		simplify ? normalizeConvosoLead(lead, account) : lead,
 	);
-}
+};

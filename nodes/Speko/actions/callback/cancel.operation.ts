@@ -1,10 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { optionalText, requireMaxLength } from '../../../shared/validate';
+import type { ItemOperation } from '../../../shared/actions';
 import { normalizeSpekoCallback } from '../../normalize';
 import { callbackPath } from '../../transport';
 import { callbackIdField, readCallbackId, simplifyField } from '../common';
-import type { ProviderClient } from '../../../shared/transport';
 
 const MAX_REASON_LENGTH = 500;
 
@@ -21,11 +21,7 @@ export const properties: INodeProperties[] = [
 	simplifyField,
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: ProviderClient,
-): Promise<IDataObject> {
+export const execute: ItemOperation = async function (itemIndex, client) {
 	const id = readCallbackId(this.getNodeParameter('callbackId', itemIndex));
 	const reasonText = optionalText(this.getNodeParameter('reason', itemIndex, ''));
 	const reason =
@@ -44,4 +40,4 @@ export async function execute(
 		itemIndex,
 	);
 	return simplify ? { ...normalizeSpekoCallback(record) } : record;
-}
+};

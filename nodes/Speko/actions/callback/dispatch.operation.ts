@@ -1,10 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
+import type { INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import type { ItemOperation } from '../../../shared/actions';
 import { normalizeSpekoCallback } from '../../normalize';
 import { callbackPath } from '../../transport';
 import { callbackIdField, readCallbackId, simplifyField } from '../common';
-import type { ProviderClient } from '../../../shared/transport';
 
 export const properties: INodeProperties[] = [
 	{
@@ -18,11 +18,7 @@ export const properties: INodeProperties[] = [
 	simplifyField,
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: ProviderClient,
-): Promise<IDataObject> {
+export const execute: ItemOperation = async function (itemIndex, client) {
 	const id = readCallbackId(this.getNodeParameter('callbackId', itemIndex));
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	try {
@@ -40,4 +36,4 @@ export async function execute(
 		}
 		throw new NodeApiError(this.getNode(), error as JsonObject);
 	}
-}
+};

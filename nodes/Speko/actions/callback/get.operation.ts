@@ -1,17 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
+import type { ItemOperation } from '../../../shared/actions';
 import { normalizeSpekoCallback } from '../../normalize';
 import { callbackPath } from '../../transport';
 import { callbackIdField, readCallbackId, simplifyField } from '../common';
-import type { ProviderClient } from '../../../shared/transport';
 
 export const properties: INodeProperties[] = [callbackIdField, simplifyField];
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: ProviderClient,
-): Promise<IDataObject> {
+export const execute: ItemOperation = async function (itemIndex, client) {
 	const id = readCallbackId(this.getNodeParameter('callbackId', itemIndex));
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const record = await client.body(
@@ -19,4 +15,4 @@ export async function execute(
 		itemIndex,
 	);
 	return simplify ? { ...normalizeSpekoCallback(record) } : record;
-}
+};

@@ -1,10 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { optionalText, requireLimit, requireOneOf } from '../../../shared/validate';
+import type { ItemOperation } from '../../../shared/actions';
 import { normalizeSpekoCallback, SPEKO_STATUSES } from '../../normalize';
 import { simplifyField } from '../common';
-import type { ProviderClient } from '../../../shared/transport';
 
 /** Speko lists at most 100 callbacks per request and has no paging. */
 export const SPEKO_PAGE_MAX = 100;
@@ -76,11 +76,7 @@ export const properties: INodeProperties[] = [
 	simplifyField,
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: ProviderClient,
-): Promise<IDataObject[]> {
+export const execute: ItemOperation = async function (itemIndex, client) {
 	const status = requireOneOf(
 		this.getNodeParameter('status', itemIndex, 'any'),
 		['any', ...SPEKO_STATUSES],
@@ -139,4 +135,4 @@ export async function execute(
 
 	const selected = records.slice(0, limit === Infinity ? undefined : limit);
 	return simplify ? selected.map((record) => ({ ...normalizeSpekoCallback(record) })) : selected;
-}
+};
