@@ -7,6 +7,7 @@ import {
 	stringOrNull,
 	toE164,
 	withoutEmpty,
+	withPastDue,
 } from '../shared/callback';
 import type { CallbackStatus, NormalizedCallback } from '../shared/callback';
 import { convosoLocalTimeToIso } from './time';
@@ -53,16 +54,19 @@ export function convosoStatus(record: IDataObject): CallbackStatus {
 	return status;
 }
 
+/** A Convoso record as the normalized callback; `nowMs` tells pending from past due. */
 export function normalizeConvosoCallback(
 	record: IDataObject,
 	account: ConvosoAccount,
+	nowMs: number,
 ): NormalizedCallback {
+	const scheduledAt = convosoLocalTimeToIso(record.callback_time, account.timezone);
 	return {
 		id: idOrNull(record.id) ?? '',
 		provider: 'convoso',
-		status: convosoStatus(record),
+		status: withPastDue(convosoStatus(record), scheduledAt, nowMs),
 		providerStatus: stringOrNull(record.stage) ?? stringOrNull(record.status),
-		scheduledAt: convosoLocalTimeToIso(record.callback_time, account.timezone),
+		scheduledAt,
 		timezone: account.timezone,
 		phone: toE164(record.phone_number, account.countryCallingCode),
 		agentId: idOrNull(record.user_id ?? record.user),

@@ -2,8 +2,11 @@ import { DateTime } from 'luxon';
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 
+import type { NormalizedCallback } from '../shared/callback';
 import { offsetPages } from '../shared/pagination';
 import type { ProviderClient } from '../shared/transport';
+import { normalizeConvosoCallback } from './normalize';
+import type { ConvosoAccount } from './normalize';
 import { convosoCall, unwrapPage } from './transport';
 
 /** Convoso's paging limits: at most 5,000 per page, offsets up to 50,000. */
@@ -145,4 +148,43 @@ function splitWindow(window: DateWindow): [DateWindow, DateWindow] {
 		{ start: window.start, end: middle.toISODate()! },
 		{ start: middle.plus({ days: 1 }).toISODate()!, end: window.end },
 	];
+}
+
+/** One callback by id (Convoso has no "get": a search by id is the documented way). */
+export async function findCallback(
+	client: ProviderClient,
+	callbackId: number,
+	itemIndex: number,
+): Promise<IDataObject | undefined> {
+	const { body, nothingMatched } = await convosoCall(
+		client,
+		'/callbacks/search',
+		{ id: callbackId, offset: 0, limit: 1 },
+		{ idempotent: true, itemIndex },
+	);
+	if (nothingMatched) return undefined;
+	return unwrapPage(body).results.find((record) => String(record.id) === String(callbackId));
+}
+
+/**
+ * The whole callback after a change, read back from Convoso. The change itself has
+ * succeeded by then: if reading it back fails, the node returns what it knows
+ * (`known`) rather than an error that would invite running the change again.
+ */
+export async function readBack(
+	client: ProviderClient,
+	known: NormalizedCallback,
+	account: ConvosoAccount,
+	itemIndex: number,
+): Promise<IDataObject> {
+	try {
+		const record = await findCallback(client, Number(known.id), itemIndex);
+		if (record) return { ...normalizeConvosoCallback(record, account, client.runtime.now()) };
+		client.ctx.logger.warn(`Convoso: callback ${known.id} was changed but could not be read back`);
+	} catch (error) {
+		client.ctx.logger.warn(
+			`Convoso: callback ${known.id} was changed but reading it back failed: ${(error as Error).message}`,
+		);
+	}
+	return { ...known, details: { ...known.details, readBack: false } };
 }

@@ -4,7 +4,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { PollCandidate, PollSource } from '../shared/poll';
 import type { TriggerAdapter } from '../shared/trigger';
 import { optionalPositiveInteger, requireOneOf } from '../shared/validate';
-import { STAGES } from './actions/callback/search.operation';
+import { STAGES } from './actions/callback/getMany.operation';
 import { getAccount } from './actions/common';
 import { convosoStatus, normalizeConvosoCallback } from './normalize';
 import { CALLBACK_PAGE_SIZE, callbackPages } from './search';
@@ -23,6 +23,8 @@ interface ConvosoResume {
  */
 export const convosoTrigger: TriggerAdapter = {
 	displayName: 'Convoso',
+	summary:
+		'Find, schedule, reschedule, dismiss and delete Convoso callbacks, and start workflows when one is created or falls due',
 	spec: convosoSpec,
 	filterProperties: [
 		{
@@ -104,7 +106,10 @@ export const convosoTrigger: TriggerAdapter = {
 						createdAtMs: convosoLocalTimeToMs(record.created_at, account.timezone),
 						scheduledAtMs: convosoLocalTimeToMs(record.callback_time, account.timezone),
 						status: convosoStatus(record),
-						toItem: () => (simplify ? { ...normalizeConvosoCallback(record, account) } : record),
+						toItem: () =>
+							simplify
+								? { ...normalizeConvosoCallback(record, account, client.runtime.now()) }
+								: record,
 					}),
 				);
 				const resume: ConvosoResume = { offset };

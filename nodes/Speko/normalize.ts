@@ -1,6 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { isPending, mapStatus, stringOrNull, toE164, withoutEmpty } from '../shared/callback';
+import {
+	isPending,
+	mapStatus,
+	stringOrNull,
+	toE164,
+	withoutEmpty,
+	withPastDue,
+} from '../shared/callback';
 import type { CallbackStatus, NormalizedCallback } from '../shared/callback';
 import { isoTextToIsoUtc } from '../shared/time';
 
@@ -33,13 +40,15 @@ export const SPEKO_PENDING_STATUSES = SPEKO_STATUSES.filter((status) =>
 	isPending(spekoStatus(status)),
 );
 
-export function normalizeSpekoCallback(record: IDataObject): NormalizedCallback {
+/** A Speko record as the normalized callback; `nowMs` tells pending from past due. */
+export function normalizeSpekoCallback(record: IDataObject, nowMs: number): NormalizedCallback {
+	const scheduledAt = iso(record.scheduled_at);
 	return {
 		id: stringOrNull(record.id) ?? '',
 		provider: 'speko',
-		status: spekoStatus(record.status),
+		status: withPastDue(spekoStatus(record.status), scheduledAt, nowMs),
 		providerStatus: stringOrNull(record.status),
-		scheduledAt: iso(record.scheduled_at),
+		scheduledAt,
 		timezone: null,
 		phone: toE164(record.to_number),
 		agentId: stringOrNull(record.agent_id),

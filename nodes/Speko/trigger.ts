@@ -25,6 +25,8 @@ interface SpekoResume {
  */
 export const spekoTrigger: TriggerAdapter = {
 	displayName: 'Speko',
+	summary:
+		'List, inspect, cancel and dispatch Speko callbacks, and start workflows when one is created or falls due',
 	spec: spekoSpec,
 	filterProperties: [
 		{
@@ -72,7 +74,8 @@ export const spekoTrigger: TriggerAdapter = {
 						createdAtMs: isoToMs(record.created_at),
 						scheduledAtMs: isoToMs(record.scheduled_at),
 						status: spekoStatus(record.status),
-						toItem: () => (simplify ? { ...normalizeSpekoCallback(record) } : record),
+						toItem: () =>
+							simplify ? { ...normalizeSpekoCallback(record, client.runtime.now()) } : record,
 					}),
 				);
 				const next: SpekoResume = { status: index + 1 };

@@ -23,6 +23,40 @@ export function isPending(status: CallbackStatus): boolean {
 }
 
 /**
+ * A callback still waiting to ring after its time is `past_due`, whatever the
+ * provider calls it; one being dialled (`dispatching`) keeps that status.
+ */
+export function withPastDue(
+	status: CallbackStatus,
+	scheduledAt: string | null,
+	nowMs: number,
+): CallbackStatus {
+	if (status !== 'scheduled' || scheduledAt === null) return status;
+	return Date.parse(scheduledAt) < nowMs ? 'past_due' : status;
+}
+
+/** A normalized callback of which only the id is known yet; fields are filled by the caller. */
+export function blankCallback(id: CallbackId, provider: string): NormalizedCallback {
+	return {
+		id,
+		provider,
+		status: 'unknown',
+		providerStatus: null,
+		scheduledAt: null,
+		timezone: null,
+		phone: null,
+		agentId: null,
+		campaignId: null,
+		leadId: null,
+		contactId: null,
+		notes: null,
+		createdAt: null,
+		updatedAt: null,
+		details: {},
+	};
+}
+
+/**
  * The callback as every node outputs it when "Simplify" is on. Times are ISO 8601
  * UTC; fields a provider does not have are null.
  */

@@ -22,6 +22,11 @@ import type { ProviderSpec } from './transport';
 export interface TriggerAdapter {
 	/** The provider's name as users know it. */
 	displayName: string;
+	/**
+	 * What the package does with this provider, actions and trigger together: n8n shows
+	 * the trigger's description on the provider's one entry in the node creator.
+	 */
+	summary: string;
 	spec: ProviderSpec;
 	/** Filters applied by the provider, shown between the event and Simplify. */
 	filterProperties: INodeProperties[];
@@ -38,7 +43,7 @@ export function triggerDescription(
 	return {
 		group: ['trigger'],
 		version: 1,
-		description: `Starts the workflow when a ${adapter.displayName} callback is created or falls due`,
+		description: adapter.summary,
 		defaults: { name: `${adapter.displayName} Trigger` },
 		polling: true,
 		outputs: [NodeConnectionTypes.Main],

@@ -76,17 +76,17 @@ export function demoWorkflows(sandboxUrl: string): object[] {
 	return [
 		workflow(
 			'convosoDemo00001',
-			'Convoso: search callbacks',
+			'Convoso: list pending callbacks',
 			[
 				manualTrigger('c0000000-0000-4000-8000-000000000001'),
 				node(
 					'c0000000-0000-4000-8000-000000000002',
-					'Search callbacks',
+					'Pending callbacks',
 					`${PACKAGE_NAME}.convoso`,
 					[240, 0],
 					{
 						resource: 'callback',
-						operation: 'search',
+						operation: 'getMany',
 						returnAll: false,
 						limit: 20,
 						filters: { stage: 'PENDING' },

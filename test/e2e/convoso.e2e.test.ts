@@ -56,7 +56,7 @@ function workflow(leadPhone: string) {
 		},
 		node('Search All', [300, 0], {
 			resource: 'callback',
-			operation: 'search',
+			operation: 'getMany',
 			returnAll: true,
 			filters: {},
 		}),
@@ -180,7 +180,7 @@ describe('Convoso node in n8n (n8n execute)', () => {
 		});
 	});
 
-	it('Search with Return All reads every callback in pages of 5,000', () => {
+	it('Get Many with Return All reads every callback in pages of 5,000', () => {
 		const items = nodeOutput(run.runData, 'Search All');
 		expect(items).toHaveLength(SEEDED_CALLBACKS);
 		expect(new Set(items.map((item) => item.id)).size).toBe(SEEDED_CALLBACKS);
@@ -194,11 +194,13 @@ describe('Convoso node in n8n (n8n execute)', () => {
 	it('Create, Update, Dismiss and Delete reach Convoso with the right fields, in order', () => {
 		const created = nodeOutput(run.runData, 'Create')[0];
 		// 14:30 in Kolkata (+5:30) is 09:00 UTC.
+		// The whole callback, read back: a time already passed is past due; Convoso keeps
+		// the time in the account's zone.
 		expect(created).toMatchObject({
 			provider: 'convoso',
-			status: 'scheduled',
+			status: Date.parse('2026-03-05T09:00:00Z') < Date.now() ? 'past_due' : 'scheduled',
 			scheduledAt: '2026-03-05T09:00:00Z',
-			timezone: 'Asia/Kolkata',
+			timezone: 'America/New_York',
 			leadId: 1001,
 		});
 		const id = String(created.id);
@@ -232,6 +234,10 @@ describe('Convoso node in n8n (n8n execute)', () => {
 		expect(writes[2].form).toMatchObject({ callback_status: 'dismissed' });
 		expect(nodeOutput(run.runData, 'Update')[0]).toMatchObject({
 			id: created.id,
+			provider: 'convoso',
+			notes: 'e2e rescheduled',
+			agentId: 22222,
+			leadId: 1001,
 			scheduledAt: DateTime.fromISO('2026-03-06T10:00', { zone: 'America/St_Johns' })
 				.toUTC()
 				.toISO({ suppressMilliseconds: true }),
@@ -239,6 +245,8 @@ describe('Convoso node in n8n (n8n execute)', () => {
 		expect(nodeOutput(run.runData, 'Dismiss')[0]).toMatchObject({
 			id: created.id,
 			status: 'cancelled',
+			leadId: 1001,
+			timezone: 'America/New_York',
 		});
 		expect(nodeOutput(run.runData, 'Delete')[0]).toEqual({
 			id: created.id,

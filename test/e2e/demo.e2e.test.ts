@@ -26,10 +26,10 @@ afterAll(async () => {
 	await sandbox?.close();
 });
 
-it('"Convoso: search callbacks" lists pending callbacks', async () => {
+it('"Convoso: list pending callbacks" lists pending callbacks', async () => {
 	const run = await n8n.execute('convosoDemo00001');
 	expect(run.status).toBe('success');
-	const callbacks = nodeOutput(run.runData, 'Search callbacks');
+	const callbacks = nodeOutput(run.runData, 'Pending callbacks');
 	expect(callbacks.length).toBeGreaterThan(0);
 	expect(
 		callbacks.every(

@@ -109,6 +109,14 @@ async function waitForPolls(route: string, after: number, count: number, timeout
 	throw new Error(`${route} was not polled ${count} times within ${timeoutMs} ms`);
 }
 
+/** The polls (list requests) after `fromMs` up to the start of an execution. */
+function pollsBetween(route: string, fromMs: number, run: { startedAt?: string | null }): number {
+	const until = Date.parse(run.startedAt ?? '');
+	if (Number.isNaN(until))
+		throw new Error(`execution without a start time: ${JSON.stringify(run)}`);
+	return sandbox.requests.filter((r) => r.route === route && r.at > fromMs && r.at <= until).length;
+}
+
 describe('triggers on an n8n server', () => {
 	it('activation polls once (the baseline) and emits nothing old', async () => {
 		await waitForPolls('/v1/callbacks/search', 0, 1, 30_000);
@@ -117,22 +125,25 @@ describe('triggers on an n8n server', () => {
 		expect(await server.listExecutions(SPEKO.workflowId)).toEqual([]);
 	});
 
-	it('a new callback starts its workflow within two poll intervals, exactly once', async () => {
+	it('a new callback starts its workflow at one of the next two polls, exactly once', async () => {
 		const createdAt = Date.now();
 		const convosoCallback = sandbox.convoso.addCallback({
 			comments: 'created during the e2e test',
 		});
 		const spekoCallback = sandbox.speko.addCallback({ reason: 'created during the e2e test' });
 
+		// Generous waits for a busy machine; what is checked is which poll emitted it.
 		const [convosoRuns, spekoRuns] = await Promise.all([
 			server.waitForExecutions(CONVOSO.workflowId, (runs) => runs.length > 0, {
-				timeoutMs: 2 * POLL_INTERVAL_MS + 15_000,
+				timeoutMs: 5 * POLL_INTERVAL_MS,
 			}),
 			server.waitForExecutions(SPEKO.workflowId, (runs) => runs.length > 0, {
-				timeoutMs: 2 * POLL_INTERVAL_MS + 15_000,
+				timeoutMs: 5 * POLL_INTERVAL_MS,
 			}),
 		]);
-		expect(Date.now() - createdAt).toBeLessThan(2 * POLL_INTERVAL_MS + 15_000);
+		// Convoso is polled with one request, Speko with five (one per status).
+		expect(pollsBetween('/v1/callbacks/search', createdAt, convosoRuns[0])).toBeLessThanOrEqual(2);
+		expect(pollsBetween('/v1/callbacks', createdAt, spekoRuns[0]) / 5).toBeLessThanOrEqual(2);
 
 		const convosoRun = await server.getExecution(convosoRuns[0].id);
 		expect(convosoRun.status).toBe('success');
@@ -144,13 +155,13 @@ describe('triggers on an n8n server', () => {
 			spekoCallback.id,
 		]);
 
-		// One more poll of each provider after the emission: no second execution.
+		// Two more polls of each provider after the emission: no second execution
+		// (an execution from the first of them has been recorded by the second).
 		const emittedAt = Date.now();
 		await Promise.all([
-			waitForPolls('/v1/callbacks/search', emittedAt, 1, POLL_INTERVAL_MS + 15_000),
-			waitForPolls('/v1/callbacks', emittedAt, 5, POLL_INTERVAL_MS + 15_000),
+			waitForPolls('/v1/callbacks/search', emittedAt, 2, 3 * POLL_INTERVAL_MS),
+			waitForPolls('/v1/callbacks', emittedAt, 10, 3 * POLL_INTERVAL_MS),
 		]);
-		await new Promise((resolve) => setTimeout(resolve, 3000));
 		expect(await server.listExecutions(CONVOSO.workflowId)).toHaveLength(1);
 		expect(await server.listExecutions(SPEKO.workflowId)).toHaveLength(1);
 	});

@@ -86,7 +86,7 @@ describe('Callback → Search', () => {
 	it('sends every filter in Convoso field names and returns simplified callbacks', async () => {
 		const result = await run({
 			resource: 'callback',
-			operation: 'search',
+			operation: 'getMany',
 			returnAll: false,
 			limit: 7,
 			filters: {
@@ -115,7 +115,10 @@ describe('Callback → Search', () => {
 			const callback = item.json;
 			expect(item.pairedItem).toEqual({ item: 0 });
 			expect(callback.provider).toBe('convoso');
-			expect(callback.status).toBe('scheduled');
+			// Pending: scheduled, or past due once its time has passed on the node's clock.
+			expect(callback.status).toBe(
+				Date.parse(callback.scheduledAt as string) < runtime.now() ? 'past_due' : 'scheduled',
+			);
 			expect(typeof callback.id).toBe('number');
 			expect(callback.campaignId).toBe(111);
 			expect(typeof callback.leadId).toBe('number');
@@ -134,7 +137,7 @@ describe('Callback → Search', () => {
 	it('Return All fetches 5,000 per page and stops exactly at the total', async () => {
 		const result = await run({
 			resource: 'callback',
-			operation: 'search',
+			operation: 'getMany',
 			returnAll: true,
 			filters: {},
 		});
@@ -152,7 +155,7 @@ describe('Callback → Search', () => {
 	it('returns raw records when Simplify is off', async () => {
 		const result = await run({
 			resource: 'callback',
-			operation: 'search',
+			operation: 'getMany',
 			limit: 2,
 			filters: {},
 			simplify: false,
@@ -165,7 +168,7 @@ describe('Callback → Search', () => {
 	it('treats "no callbacks" (code 6000) as an empty result', async () => {
 		const result = await run({
 			resource: 'callback',
-			operation: 'search',
+			operation: 'getMany',
 			returnAll: true,
 			filters: { comments: 'no callback has this text zzz' },
 		});
@@ -181,7 +184,7 @@ describe('Callback → Search', () => {
 			{ startDate: '2026-05-01', endDate: '2026-04-01' },
 			{ stage: 'LATE' },
 		]) {
-			const result = await run({ resource: 'callback', operation: 'search', filters });
+			const result = await run({ resource: 'callback', operation: 'getMany', filters });
 			expect(result.error?.constructor.name).toBe('NodeOperationError');
 			expect(result.error?.message).toMatch(/Start Date|Campaign ID|End Date|Stage/);
 		}
@@ -205,7 +208,7 @@ describe('Callback → Search beyond the 50,000 offset cap', () => {
 			credentials: { ...credentials(), baseUrl: big.baseUrls.convoso },
 			parameters: {
 				resource: 'callback',
-				operation: 'search',
+				operation: 'getMany',
 				returnAll: true,
 				filters: {},
 				simplify: false,
@@ -273,8 +276,8 @@ describe('Callback → Create', () => {
 				comments: 'Customer asked for a call',
 			});
 			expect(result.error).toBeUndefined();
-			const [request] = convosoRequests();
-			expectWellFormedRequests([request]);
+			const [request, readBack] = convosoRequests();
+			expectWellFormedRequests([request, readBack]);
 			expect(request.route).toBe('/v1/callbacks/insert');
 			expect(request.form).toMatchObject({
 				lead_id: '1001',
@@ -285,8 +288,21 @@ describe('Callback → Create', () => {
 			});
 			const instant = DateTime.fromISO(wall, { zone }).toUTC();
 			const created = result.items[0].json;
+			// The output is the whole callback, read back by id in one more request.
+			expect(readBack.route).toBe('/v1/callbacks/search');
+			expect(readBack.form).toMatchObject({ id: String(created.id), limit: '1' });
+			expect(convosoRequests()).toHaveLength(2);
 			expect(created.scheduledAt).toBe(instant.toISO({ suppressMilliseconds: true }));
-			expect(created.timezone).toBe(zone);
+			// Convoso keeps the time in the account's zone: that is the callback's zone.
+			expect(created).toMatchObject({
+				provider: 'convoso',
+				timezone: ACCOUNT_ZONE,
+				leadId: 1001,
+				notes: 'Customer asked for a call',
+				details: { recipient: 'SYSTEM' },
+			});
+			expect(created.phone).toMatch(/^\+1\d{10}$/);
+			expect(['scheduled', 'past_due']).toContain(created.status);
 			expect(sandbox.convoso.callbacks()).toHaveLength(before + 1);
 			// The sandbox computed the same instant from what was sent.
 			const stored = sandbox.convoso.getCallback(created.id as number)!;
@@ -398,7 +414,7 @@ describe('Callback → Create', () => {
 		expect(result.error).toBeUndefined();
 		expect(runtime.sleeps).toHaveLength(1);
 		expect(runtime.sleeps[0]).toBeGreaterThanOrEqual(1000);
-		expect(convosoRequests()).toHaveLength(2);
+		expect(convosoRequests().filter((r) => r.route === '/v1/callbacks/insert')).toHaveLength(2);
 	});
 
 	it('reports Convoso error codes in words (unknown lead: 6001)', async () => {
@@ -417,6 +433,32 @@ describe('Callback → Create', () => {
 });
 
 describe('Callback → Update, Dismiss, Delete', () => {
+	it('returns what it knows when reading back fails after the update succeeded', async () => {
+		const target = sandbox.convoso.addCallback({ recipient: 'system' });
+		sandbox.faults.add({
+			provider: 'convoso',
+			route: '/v1/callbacks/search',
+			type: 'status',
+			status: 500,
+		});
+		const result = await run({
+			resource: 'callback',
+			operation: 'update',
+			callbackId: String(target.id),
+			updateFields: { comments: 'kept', callbackTime: '2026-05-01T10:00:00Z' },
+		});
+		expect(result.error).toBeUndefined();
+		expect(sandbox.convoso.getCallback(target.id)!.comments).toBe('kept');
+		expect(result.items[0].json).toMatchObject({
+			id: target.id,
+			provider: 'convoso',
+			notes: 'kept',
+			scheduledAt: '2026-05-01T10:00:00Z',
+			timezone: ACCOUNT_ZONE,
+			details: { readBack: false },
+		});
+	});
+
 	it('reschedules, reassigns and comments in one request', async () => {
 		const target = sandbox.convoso.addCallback({ recipient: 'system' });
 		const result = await run({
@@ -441,10 +483,20 @@ describe('Callback → Update, Dismiss, Delete', () => {
 			comments: 'moved',
 			recipient: 'personal',
 		});
+		// The whole callback, read back by id after the update.
+		expect(convosoRequests().map((r) => r.route)).toEqual([
+			'/v1/callbacks/update',
+			'/v1/callbacks/search',
+		]);
 		expect(result.items[0].json).toMatchObject({
 			id: target.id,
+			provider: 'convoso',
 			scheduledAt: '2026-11-01T05:30:00Z',
+			timezone: ACCOUNT_ZONE,
 			agentId: 33333,
+			notes: 'moved',
+			leadId: target.lead_id,
+			details: { recipient: 'USERONLY' },
 		});
 		const stored = sandbox.convoso.getCallback(target.id)!;
 		expect(stored.user_id).toBe(33333);
@@ -485,7 +537,14 @@ describe('Callback → Update, Dismiss, Delete', () => {
 			status: 'dismissed',
 		});
 		expect(sandbox.convoso.getCallback(target.id)?.stage).toBe('DISMISSED');
-		expect(result.items[0].json).toMatchObject({ id: target.id, status: 'cancelled' });
+		expect(result.items[0].json).toMatchObject({
+			id: target.id,
+			provider: 'convoso',
+			status: 'cancelled',
+			providerStatus: expect.stringMatching(/^dismissed$/i),
+			timezone: ACCOUNT_ZONE,
+			leadId: target.lead_id,
+		});
 	});
 
 	it('deletes, and reports a missing callback as Convoso error 6074', async () => {
@@ -538,7 +597,7 @@ describe('Lead → Search', () => {
 });
 
 describe('faults and errors', () => {
-	const search = { resource: 'callback', operation: 'search', limit: 3, filters: {} };
+	const search = { resource: 'callback', operation: 'getMany', limit: 3, filters: {} };
 
 	it.each([
 		['a burst of 503s', { type: 'status', status: 503, count: 2 }, 3],

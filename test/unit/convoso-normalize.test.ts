@@ -1,6 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { normalizeConvosoCallback } from '../../nodes/Convoso/normalize';
+
+/** "Now" for tests about reading records: before every record, so nothing is past due yet. */
+const LONG_AGO = Date.parse('2000-01-01T00:00:00Z');
 import type { ConvosoAccount } from '../../nodes/Convoso/normalize';
 import { convosoSpec, unwrapPage } from '../../nodes/Convoso/transport';
 import type { ProviderResponse } from '../../nodes/shared/transport';
@@ -75,7 +78,7 @@ const kolkata: ConvosoAccount = { timezone: 'Asia/Kolkata', countryCallingCode: 
 
 describe('normalizeConvosoCallback', () => {
 	it('normalizes the search record of seed 001 (summer time in New York: UTC-4)', () => {
-		const callback = normalizeConvosoCallback(SEED_001_RECORD, newYork);
+		const callback = normalizeConvosoCallback(SEED_001_RECORD, newYork, LONG_AGO);
 		expect(callback).toMatchObject({
 			id: 9999,
 			provider: 'convoso',
@@ -113,7 +116,7 @@ describe('normalizeConvosoCallback', () => {
 
 	it('normalizes the records of seed 003 (AM/PM times; winter in New York: UTC-5)', () => {
 		const [pending, completed] = SEED_003_RECORDS.map((record) =>
-			normalizeConvosoCallback(record, newYork),
+			normalizeConvosoCallback(record, newYork, LONG_AGO),
 		);
 		expect(pending).toMatchObject({
 			id: 657,
@@ -135,18 +138,21 @@ describe('normalizeConvosoCallback', () => {
 	});
 
 	it('reads local times in the account zone (India: UTC+5:30, no DST)', () => {
-		const callback = normalizeConvosoCallback(SEED_003_RECORDS[0], kolkata);
+		const callback = normalizeConvosoCallback(SEED_003_RECORDS[0], kolkata, LONG_AGO);
 		expect(callback.scheduledAt).toBe('2026-03-05T09:00:00Z');
 		expect(callback.createdAt).toBe('2026-03-03T04:30:00Z');
 		expect(callback.timezone).toBe('Asia/Kolkata');
-		const summer = normalizeConvosoCallback({ ...SEED_001_RECORD }, kolkata);
+		const summer = normalizeConvosoCallback({ ...SEED_001_RECORD }, kolkata, LONG_AGO);
 		expect(summer.scheduledAt).toBe('2025-06-03T09:30:00Z');
 	});
 
 	it('uses the offset of each date across the DST change in New York', () => {
 		const at = (time: string) =>
-			normalizeConvosoCallback({ id: '1', stage: 'PENDING', callback_time: time }, newYork)
-				.scheduledAt;
+			normalizeConvosoCallback(
+				{ id: '1', stage: 'PENDING', callback_time: time },
+				newYork,
+				LONG_AGO,
+			).scheduledAt;
 		expect(at('2026-03-07 12:00:00')).toBe('2026-03-07T17:00:00Z');
 		expect(at('2026-03-09 12:00:00')).toBe('2026-03-09T16:00:00Z');
 		expect(at('2026-11-01 01:30:00')).toBe('2026-11-01T05:30:00Z');
@@ -166,7 +172,11 @@ describe('normalizeConvosoCallback', () => {
 		['Dismissed', 'cancelled'],
 		['DISMISSED', 'cancelled'],
 	])('maps stage %j to %s, keeping the word', (stage, status) => {
-		const callback = normalizeConvosoCallback({ id: '1', stage, status: 'ACTIVE' }, newYork);
+		const callback = normalizeConvosoCallback(
+			{ id: '1', stage, status: 'ACTIVE' },
+			newYork,
+			LONG_AGO,
+		);
 		expect(callback.status).toBe(status);
 		expect(callback.providerStatus).toBe(stage);
 	});
@@ -175,6 +185,7 @@ describe('normalizeConvosoCallback', () => {
 		const callback = normalizeConvosoCallback(
 			{ id: '1', stage: 'Snoozed', status: 'ACTIVE' },
 			newYork,
+			LONG_AGO,
 		);
 		expect(callback.status).toBe('unknown');
 		expect(callback.providerStatus).toBe('Snoozed');
@@ -182,33 +193,39 @@ describe('normalizeConvosoCallback', () => {
 
 	it('shows a pending callback in the past-due class as past due', () => {
 		for (const stage of ['Pending', 'New']) {
-			expect(normalizeConvosoCallback({ id: '1', stage, class: 'past_due' }, newYork).status).toBe(
-				'past_due',
-			);
-			expect(normalizeConvosoCallback({ id: '1', stage, class: 'PAST_DUE' }, newYork).status).toBe(
-				'past_due',
-			);
-			expect(normalizeConvosoCallback({ id: '1', stage, class: 'upcoming' }, newYork).status).toBe(
-				'scheduled',
-			);
+			expect(
+				normalizeConvosoCallback({ id: '1', stage, class: 'past_due' }, newYork, LONG_AGO).status,
+			).toBe('past_due');
+			expect(
+				normalizeConvosoCallback({ id: '1', stage, class: 'PAST_DUE' }, newYork, LONG_AGO).status,
+			).toBe('past_due');
+			expect(
+				normalizeConvosoCallback({ id: '1', stage, class: 'upcoming' }, newYork, LONG_AGO).status,
+			).toBe('scheduled');
 		}
 		expect(
-			normalizeConvosoCallback({ id: '1', stage: 'Completed', class: 'past_due' }, newYork).status,
+			normalizeConvosoCallback(
+				{ id: '1', stage: 'Completed', class: 'past_due' },
+				newYork,
+				LONG_AGO,
+			).status,
 		).toBe('completed');
 	});
 
 	it('falls back to the record status when there is no stage', () => {
-		expect(normalizeConvosoCallback({ id: '1', status: 'ACTIVE' }, newYork)).toMatchObject({
+		expect(
+			normalizeConvosoCallback({ id: '1', status: 'ACTIVE' }, newYork, LONG_AGO),
+		).toMatchObject({
 			status: 'scheduled',
 			providerStatus: 'ACTIVE',
 		});
-		expect(normalizeConvosoCallback({ id: '1', stage: '', status: 'LIVE' }, newYork)).toMatchObject(
-			{ status: 'scheduled', providerStatus: 'LIVE' },
-		);
-		expect(normalizeConvosoCallback({ id: '1', status: 'DISMISSED' }, newYork).status).toBe(
-			'cancelled',
-		);
-		expect(normalizeConvosoCallback({ id: '1' }, newYork)).toMatchObject({
+		expect(
+			normalizeConvosoCallback({ id: '1', stage: '', status: 'LIVE' }, newYork, LONG_AGO),
+		).toMatchObject({ status: 'scheduled', providerStatus: 'LIVE' });
+		expect(
+			normalizeConvosoCallback({ id: '1', status: 'DISMISSED' }, newYork, LONG_AGO).status,
+		).toBe('cancelled');
+		expect(normalizeConvosoCallback({ id: '1' }, newYork, LONG_AGO)).toMatchObject({
 			status: 'unknown',
 			providerStatus: null,
 		});
@@ -216,7 +233,7 @@ describe('normalizeConvosoCallback', () => {
 
 	it('writes the phone in E.164 with the account country code', () => {
 		const phone = (phone_number: unknown, account = newYork) =>
-			normalizeConvosoCallback({ id: '1', phone_number } as IDataObject, account).phone;
+			normalizeConvosoCallback({ id: '1', phone_number } as IDataObject, account, LONG_AGO).phone;
 		expect(phone('5551234567')).toBe('+15551234567');
 		expect(phone('15551234567')).toBe('+15551234567');
 		expect(phone('(555) 123-4567')).toBe('+15551234567');
@@ -235,6 +252,7 @@ describe('normalizeConvosoCallback', () => {
 				created_at: '',
 			},
 			newYork,
+			LONG_AGO,
 		);
 		expect(callback.agentId).toBe(22222);
 		expect(callback.scheduledAt).toBeNull();
@@ -354,5 +372,25 @@ describe('unwrapPage', () => {
 		expect(
 			unwrapPage({ success: true, data: { total: null, results: [{ id: '1' }] } }).total,
 		).toBeUndefined();
+	});
+});
+
+describe('past due', () => {
+	const newYorkAccount = { timezone: 'America/New_York', countryCallingCode: '1' };
+	const record = { id: '1', stage: 'PENDING', callback_time: '2026-03-05 14:30:00' }; // 19:30Z
+
+	it('is a pending callback whose time has passed, and not one whose time is still to come', () => {
+		const at = (iso: string) =>
+			normalizeConvosoCallback(record, newYorkAccount, Date.parse(iso)).status;
+		expect(at('2026-03-05T19:29:59Z')).toBe('scheduled');
+		expect(at('2026-03-05T19:30:00Z')).toBe('scheduled');
+		expect(at('2026-03-05T19:30:01Z')).toBe('past_due');
+	});
+
+	it('never applies to a callback that is done', () => {
+		for (const stage of ['COMPLETED', 'DISMISSED']) {
+			const done = normalizeConvosoCallback({ ...record, stage }, newYorkAccount, Date.now());
+			expect(done.status).not.toBe('past_due');
+		}
 	});
 });

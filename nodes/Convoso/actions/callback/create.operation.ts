@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { idOrNull } from '../../../shared/callback';
+import { blankCallback, idOrNull } from '../../../shared/callback';
 import type { NormalizedCallback } from '../../../shared/callback';
 import { InputError } from '../../../shared/errors';
 import { toIsoUtc } from '../../../shared/time';
@@ -11,6 +11,7 @@ import {
 	requireOneOf,
 	requirePositiveInteger,
 } from '../../../shared/validate';
+import { readBack } from '../../search';
 import { convosoCall } from '../../transport';
 import {
 	callbackTimeField,
@@ -110,21 +111,15 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 
 	const data = (body.data ?? body) as IDataObject;
 	const created: NormalizedCallback = {
-		id: idOrNull(data.callback_id) ?? '',
-		provider: 'convoso',
+		...blankCallback(idOrNull(data.callback_id) ?? '', 'convoso'),
 		status: 'scheduled',
-		providerStatus: null,
 		scheduledAt: toIsoUtc(when.time),
-		timezone: when.zone,
-		phone: null,
+		timezone: account.timezone,
 		agentId: userId ?? null,
-		campaignId: null,
 		leadId,
-		contactId: null,
 		notes: comments ?? null,
-		createdAt: null,
-		updatedAt: null,
 		details: { recipient, localCallbackTime: when.callbackTime, utcOffset: when.timeZone },
 	};
-	return { ...created };
+	// One more request: the whole callback, as Convoso now has it.
+	return await readBack(client, created, account, itemIndex);
 };

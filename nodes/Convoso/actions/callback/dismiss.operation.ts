@@ -1,8 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/actions';
+import { blankCallback } from '../../../shared/callback';
+import { readBack } from '../../search';
 import { convosoCall } from '../../transport';
-import { callbackIdField, simplifyField, readCallbackId } from '../common';
+import { callbackIdField, getAccount, readCallbackId, simplifyField } from '../common';
 
 export const properties: INodeProperties[] = [callbackIdField, simplifyField];
 
@@ -17,11 +19,11 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 		{ idempotent: true, itemIndex },
 	);
 	if (!(this.getNodeParameter('simplify', itemIndex, true) as boolean)) return body;
-	return {
-		id: callbackId,
-		provider: 'convoso',
-		status: 'cancelled',
+	const known = {
+		...blankCallback(callbackId, 'convoso'),
+		status: 'cancelled' as const,
 		providerStatus: 'DISMISSED',
-		dismissed: true,
 	};
+	// One more request: the whole callback, as Convoso now has it.
+	return await readBack(client, known, await getAccount(client), itemIndex);
 };

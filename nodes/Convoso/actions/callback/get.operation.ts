@@ -3,26 +3,18 @@ import type { INodeProperties } from 'n8n-workflow';
 import { toNodeApiError } from '../../../shared/errors';
 import type { ItemOperation } from '../../../shared/actions';
 import { normalizeConvosoCallback } from '../../normalize';
-import { convosoCall, unwrapPage } from '../../transport';
+import { findCallback } from '../../search';
 import { callbackIdField, getAccount, simplifyField, readCallbackId } from '../common';
 
 export const properties: INodeProperties[] = [callbackIdField, simplifyField];
 
-/** Convoso has no "get": a search by id is the documented way. */
+/** Convoso has no "get": a search by id, one request. */
 export const execute: ItemOperation = async function (itemIndex, client) {
 	const callbackId = readCallbackId(this.getNodeParameter('callbackId', itemIndex));
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const account = await getAccount(client);
 
-	const { body, nothingMatched } = await convosoCall(
-		client,
-		'/callbacks/search',
-		{ id: callbackId, offset: 0, limit: 1 },
-		{ idempotent: true, itemIndex },
-	);
-	const record = nothingMatched
-		? undefined
-		: unwrapPage(body).results.find((r) => String(r.id) === String(callbackId));
+	const record = await findCallback(client, callbackId, itemIndex);
 	if (!record) {
 		throw toNodeApiError(
 			this.getNode(),
@@ -31,5 +23,5 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 			itemIndex,
 		);
 	}
-	return simplify ? { ...normalizeConvosoCallback(record, account) } : record;
+	return simplify ? { ...normalizeConvosoCallback(record, account, client.runtime.now()) } : record;
 };

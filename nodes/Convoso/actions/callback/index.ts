@@ -3,13 +3,13 @@ import * as create from './create.operation';
 import * as deleteCallback from './delete.operation';
 import * as dismiss from './dismiss.operation';
 import * as get from './get.operation';
-import * as search from './search.operation';
+import * as getMany from './getMany.operation';
 import * as update from './update.operation';
 
 export const callbackResource: Resource = {
 	name: 'Callback',
 	value: 'callback',
-	defaultOperation: 'search',
+	defaultOperation: 'getMany',
 	operations: [
 		{
 			name: 'Create',
@@ -40,12 +40,11 @@ export const callbackResource: Resource = {
 			...get,
 		},
 		{
-			name: 'Search',
-			value: 'search',
-			action: 'Search callbacks',
-			description:
-				'Get many callbacks, filtered by date, campaign, lead, list, user, stage and more',
-			...search,
+			name: 'Get Many',
+			value: 'getMany',
+			action: 'Get many callbacks',
+			description: 'List callbacks, filtered by date, campaign, lead, list, user, stage and more',
+			...getMany,
 		},
 		{
 			name: 'Update',

@@ -1,9 +1,12 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import { blankCallback } from '../../../shared/callback';
+import type { NormalizedCallback } from '../../../shared/callback';
 import { InputError } from '../../../shared/errors';
 import { toIsoUtc } from '../../../shared/time';
 import { optionalPositiveInteger, optionalText, requireOneOf } from '../../../shared/validate';
 import type { ItemOperation } from '../../../shared/actions';
+import { readBack } from '../../search';
 import { convosoCall } from '../../transport';
 import {
 	callbackIdField,
@@ -67,7 +70,10 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 	const account = await getAccount(client);
 
 	const form: IDataObject = { callback_id: callbackId };
-	const result: IDataObject = { id: callbackId, provider: 'convoso' };
+	const result: NormalizedCallback = {
+		...blankCallback(callbackId, 'convoso'),
+		timezone: account.timezone,
+	};
 	if (
 		fields.callbackTime !== undefined &&
 		fields.callbackTime !== null &&
@@ -76,7 +82,7 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 		const when = readCallbackTime(fields.callbackTime, fields.timeZone, account.timezone);
 		form.callback_time = when.callbackTime;
 		form.callback_time_zone = when.timeZone;
-		Object.assign(result, { scheduledAt: toIsoUtc(when.time), timezone: when.zone });
+		result.scheduledAt = toIsoUtc(when.time);
 	} else if (optionalText(fields.timeZone) !== undefined) {
 		throw new InputError(
 			'Time Zone',
@@ -88,7 +94,7 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 	if (userId !== undefined) form.user_id = result.agentId = userId;
 	if (fields.recipient !== undefined) {
 		form.recipient = requireOneOf(fields.recipient, ['system', 'personal'], 'Recipient');
-		result.recipient = form.recipient;
+		result.details.recipient = form.recipient;
 	}
 	if (fields.comments !== undefined) form.comments = result.notes = String(fields.comments);
 	if (Object.keys(form).length === 1) {
@@ -104,5 +110,6 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 		itemIndex,
 	});
 	if (!(this.getNodeParameter('simplify', itemIndex, true) as boolean)) return body;
-	return { ...result, updated: true };
+	// One more request: the whole callback, as Convoso now has it.
+	return await readBack(client, result, account, itemIndex);
 };

@@ -39,5 +39,5 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 		},
 		itemIndex,
 	);
-	return simplify ? { ...normalizeSpekoCallback(record) } : record;
+	return simplify ? { ...normalizeSpekoCallback(record, client.runtime.now()) } : record;
 };

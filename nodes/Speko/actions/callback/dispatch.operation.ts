@@ -27,7 +27,7 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 			{ method: 'POST', url: callbackPath(id, 'dispatch'), body: {}, idempotent: false },
 			itemIndex,
 		);
-		return simplify ? { ...normalizeSpekoCallback(record) } : record;
+		return simplify ? { ...normalizeSpekoCallback(record, client.runtime.now()) } : record;
 	} catch (error) {
 		if (error instanceof NodeApiError && error.httpCode === '409') {
 			error.message = `Callback ${id} cannot be dispatched: it is not in status "scheduled" (${error.message})`;

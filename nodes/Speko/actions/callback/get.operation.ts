@@ -14,5 +14,5 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 		{ method: 'GET', url: callbackPath(id), idempotent: true },
 		itemIndex,
 	);
-	return simplify ? { ...normalizeSpekoCallback(record) } : record;
+	return simplify ? { ...normalizeSpekoCallback(record, client.runtime.now()) } : record;
 };

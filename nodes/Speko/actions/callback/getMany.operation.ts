@@ -134,5 +134,7 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 	}
 
 	const selected = records.slice(0, limit === Infinity ? undefined : limit);
-	return simplify ? selected.map((record) => ({ ...normalizeSpekoCallback(record) })) : selected;
+	return simplify
+		? selected.map((record) => ({ ...normalizeSpekoCallback(record, client.runtime.now()) }))
+		: selected;
 };

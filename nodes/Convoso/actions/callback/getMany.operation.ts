@@ -127,6 +127,6 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 
 	const pages = callbackPages(client, filters, maxItems, itemIndex);
 	return await collectPages(pages, (record) =>
-		simplify ? { ...normalizeConvosoCallback(record, account) } : record,
+		simplify ? { ...normalizeConvosoCallback(record, account, client.runtime.now()) } : record,
 	);
 };
