@@ -5,6 +5,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { timeZoneOptions } from '../nodes/shared/zones';
+
 export class ConvosoApi implements ICredentialType {
 	name = 'convosoApi';
 
@@ -35,11 +37,11 @@ export class ConvosoApi implements ICredentialType {
 		{
 			displayName: 'Account Time Zone',
 			name: 'accountTimezone',
-			type: 'string',
+			type: 'options',
+			options: timeZoneOptions(),
 			default: 'America/New_York',
-			placeholder: 'America/Los_Angeles',
 			description:
-				'The IANA time zone of the Convoso account. Convoso returns callback times without a zone; they are read in this zone.',
+				'The time zone of the Convoso account. Convoso returns callback times without a zone; they are read in this zone.',
 		},
 		{
 			displayName: 'Default Country Calling Code',

@@ -5,6 +5,7 @@ import { defaultRuntime } from '../shared/runtime';
 import type { Runtime } from '../shared/runtime';
 import { callbackResource } from './actions/callback';
 import { leadResource } from './actions/lead';
+import { convosoListSearch } from './listSearch';
 import { convosoSpec } from './transport';
 
 const resources = [callbackResource, leadResource];
@@ -24,7 +25,10 @@ export class Convoso implements INodeType {
 
 	execute: INodeType['execute'];
 
+	methods: INodeType['methods'];
+
 	constructor(runtime: Runtime = defaultRuntime) {
+		this.methods = { listSearch: convosoListSearch(runtime) };
 		this.execute = executeResources(resources, convosoSpec, runtime);
 	}
 }

@@ -3,6 +3,7 @@ import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { actionDescription, executeResources, OPERATION_SUBTITLE } from '../shared/actions';
 import { defaultRuntime } from '../shared/runtime';
 import type { Runtime } from '../shared/runtime';
+import { spekoListSearch } from './listSearch';
 import { callbackResource } from './actions/callback';
 import { spekoSpec } from './transport';
 
@@ -22,7 +23,10 @@ export class Speko implements INodeType {
 
 	execute: INodeType['execute'];
 
+	methods: INodeType['methods'];
+
 	constructor(runtime: Runtime = defaultRuntime) {
+		this.methods = { listSearch: spekoListSearch(runtime) };
 		this.execute = executeResources(resources, spekoSpec, runtime);
 	}
 }

@@ -1,6 +1,6 @@
 import './n8n-env';
 
-import { ExecuteContext, PollContext } from 'n8n-core';
+import { ExecuteContext, LoadOptionsContext, PollContext } from 'n8n-core';
 import { createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
@@ -292,4 +292,19 @@ class TestCredentialsHelper implements Partial<ICredentialsHelper> {
 		}
 		return requestOptions;
 	}
+}
+
+/** Runs one of a node's `methods.listSearch` (a picker's list) in n8n-core's real LoadOptionsContext. */
+export async function runListSearch(
+	options: Pick<RunNodeOptions, 'nodeType' | 'credentialType' | 'credentials' | 'parameters'> & {
+		method: string;
+		filter?: string;
+		paginationToken?: string;
+	},
+) {
+	const { workflow, workflowNode, additionalData } = setUp(options);
+	const search = options.nodeType.methods?.listSearch?.[options.method];
+	if (!search) throw new Error(`The node has no listSearch method ${options.method}`);
+	const context = new LoadOptionsContext(workflow, workflowNode, additionalData, 'parameters');
+	return await search.call(context, options.filter, options.paginationToken);
 }

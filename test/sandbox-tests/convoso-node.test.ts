@@ -335,14 +335,15 @@ describe('Callback → Create', () => {
 
 	it.each([
 		[{ recipient: 'personal', userId: '' }, 'User ID'],
-		[{ leadId: 'abc' }, 'Lead ID'],
-		[{ leadId: '' }, 'Lead ID'],
+		[{ leadId: 'abc' }, "'Lead'"],
+		[{ leadId: '' }, "'Lead'"],
+		[{ leadId: { __rl: true, mode: 'id', value: 'x1' } }, "'Lead'"],
 		[{ callbackTime: 'next tuesday' }, 'Callback Time'],
 		[{ callbackTime: '2026-02-30T10:00' }, 'Callback Time'],
 		[{ callbackTime: '' }, 'Callback Time'],
 		[{ timeZone: 'Mars/Olympus' }, 'Time Zone'],
 		[{ callbackTime: '2026-03-08T02:30', timeZone: 'America/New_York' }, 'Callback Time'],
-		[{ userId: '12x' }, 'User ID'],
+		[{ recipient: 'personal', userId: '12x' }, 'User ID'],
 	])('rejects %j before any request, naming %s', async (overrides, field) => {
 		const before = sandbox.convoso.callbacks().length;
 		const result = await run({
@@ -673,7 +674,7 @@ describe('faults and errors', () => {
 			{ item: 2 },
 		]);
 		expect(continued.items[0].json.id).toBe(target.id);
-		expect(continued.items[1].json.error).toContain("'Callback ID'");
+		expect(continued.items[1].json.error).toContain("'Callback'");
 		expect(continued.items[1].json.error).toContain('not-a-number');
 		expect(continued.items[2].json.id).toBe(1);
 		expectNoSecret(continued);
@@ -681,7 +682,7 @@ describe('faults and errors', () => {
 		expect(convosoRequests().map((r) => r.form?.id)).toEqual([String(target.id), '1']);
 
 		const stopped = await run(parameters, { items });
-		expect(stopped.error?.message).toContain("'Callback ID'");
+		expect(stopped.error?.message).toContain("'Callback'");
 		expect(stopped.error?.context?.itemIndex).toBe(1);
 	});
 });

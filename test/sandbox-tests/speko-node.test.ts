@@ -176,7 +176,7 @@ describe('Callback → Get', () => {
 
 	it('rejects ids that cannot be one before any request', async () => {
 		const result = await run({ operation: 'get', callbackId: '../organization' });
-		expect(result.error?.message).toContain("'Callback ID'");
+		expect(result.error?.message).toContain("'Callback'");
 		expect(spekoRequests()).toHaveLength(0);
 	});
 });
@@ -330,6 +330,6 @@ describe('errors', () => {
 			httpCode: '404',
 			code: 'NOT_FOUND',
 		});
-		expect(result.items[2].json.error).toContain("'Callback ID'");
+		expect(result.items[2].json.error).toContain("'Callback'");
 	});
 });

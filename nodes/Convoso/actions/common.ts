@@ -6,25 +6,37 @@ import {
 	simplifyField as sharedSimplifyField,
 } from '../../shared/descriptions';
 
+import { idLocator } from '../../shared/locators';
 import { assertZone, parseDateTimeInput } from '../../shared/time';
 import type { ProviderClient } from '../../shared/transport';
 import { optionalText, requirePositiveInteger } from '../../shared/validate';
+import { timeZoneOptions } from '../../shared/zones';
 import { toConvosoCallbackTime } from '../time';
 import type { ConvosoAccount } from '../normalize';
 
-export const callbackIdField: INodeProperties = {
-	displayName: 'Callback ID',
+export const callbackIdField = idLocator({
+	displayName: 'Callback',
 	name: 'callbackId',
-	type: 'string',
-	default: '',
-	required: true,
+	description:
+		'The callback: pick a pending one from the list (type a number to find it by ID), or give its ID',
+	searchListMethod: 'searchCallbacks',
 	placeholder: '657',
-	description: 'The ID of the callback (a number), as returned by Search or Create',
-};
+	idPattern: { regex: '^\\s*\\d+\\s*$', message: 'A Convoso callback ID is a number' },
+});
+
+export const leadIdField = idLocator({
+	displayName: 'Lead',
+	name: 'leadId',
+	description:
+		'The lead to call back: search the list by phone number or name, or give its ID (Lead → Search finds it too)',
+	searchListMethod: 'searchLeads',
+	placeholder: '12345',
+	idPattern: { regex: '^\\s*\\d+\\s*$', message: 'A Convoso lead ID is a number' },
+});
 
 /** Convoso callback ids are positive integers. */
 export function readCallbackId(value: unknown): number {
-	return requirePositiveInteger(value, 'Callback ID');
+	return requirePositiveInteger(value, 'Callback');
 }
 
 export const simplifyField = sharedSimplifyField('Convoso');
@@ -36,17 +48,20 @@ export const callbackTimeField: INodeProperties = {
 	type: 'dateTime',
 	default: '',
 	description:
-		'When to call back. A time without offset (e.g. 2026-03-05T14:30) is read in the Time Zone below; one with an offset or Z is that exact instant. Convoso counts whole minutes.',
+		"When to call back. A time without an offset (e.g. 2026-03-05T14:30:00) is a wall-clock time in the Time Zone below (the account's zone when none is chosen); one with an offset or Z (2026-03-05T09:00:00Z) is that exact instant. Convoso counts whole minutes.",
 };
 
 export const timeZoneField: INodeProperties = {
 	displayName: 'Time Zone',
 	name: 'timeZone',
-	type: 'string',
+	type: 'options',
+	options: timeZoneOptions({
+		name: "Account's Time Zone (From the Credential)",
+		description: 'The Account Time Zone set in the Convoso credential',
+	}),
 	default: '',
-	placeholder: 'America/New_York',
 	description:
-		'IANA time zone of the callback time. Empty means the account time zone from the credential. The node sends Convoso the UTC offset in force on that date, so daylight saving time is handled.',
+		'The IANA zone in which a Callback Time without an offset is read (for example 14:30 in Asia/Kolkata). The node sends Convoso the UTC offset in force on that date, so daylight saving time is handled.',
 };
 
 /** The credential's account settings, checked. */

@@ -1,24 +1,27 @@
-import type { INodeProperties } from 'n8n-workflow';
-
 import { simplifyField as sharedSimplifyField } from '../../shared/descriptions';
 import { InputError } from '../../shared/errors';
+import { idLocator } from '../../shared/locators';
 import { requireText } from '../../shared/validate';
 
-export const callbackIdField: INodeProperties = {
-	displayName: 'Callback ID',
+export const callbackIdField = idLocator({
+	displayName: 'Callback',
 	name: 'callbackId',
-	type: 'string',
-	default: '',
-	required: true,
-	description: 'The ID of the scheduled callback, as returned by Get Many',
-};
+	description:
+		'The callback: pick a scheduled one from the list (search by phone number), or give its ID',
+	searchListMethod: 'searchCallbacks',
+	placeholder: 'cb_01J...',
+	idPattern: {
+		regex: '^[^\\s/?#]+$',
+		message: 'A Speko callback ID has no spaces, slashes, ? or #',
+	},
+});
 
 export const simplifyField = sharedSimplifyField('Speko');
 
 /** Speko ids are opaque strings; anything with a slash or whitespace cannot be one. */
 export function readCallbackId(value: unknown): string {
-	const id = requireText(value, 'Callback ID', 'the ID of a Speko callback');
+	const id = requireText(value, 'Callback', 'the ID of a Speko callback');
 	if (/[\s/?#]/.test(id))
-		throw new InputError('Callback ID', value, 'an ID without spaces, slashes, ? or #');
+		throw new InputError('Callback', value, 'an ID without spaces, slashes, ? or #');
 	return id;
 }

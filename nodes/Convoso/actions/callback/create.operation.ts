@@ -5,6 +5,7 @@ import type { NormalizedCallback } from '../../../shared/callback';
 import { InputError } from '../../../shared/errors';
 import { toIsoUtc } from '../../../shared/time';
 import type { ItemOperation } from '../../../shared/actions';
+import { locatorValue } from '../../../shared/locators';
 import {
 	optionalPositiveInteger,
 	optionalText,
@@ -16,21 +17,14 @@ import { convosoCall } from '../../transport';
 import {
 	callbackTimeField,
 	getAccount,
+	leadIdField,
 	readCallbackTime,
 	simplifyField,
 	timeZoneField,
 } from '../common';
 
 export const properties: INodeProperties[] = [
-	{
-		displayName: 'Lead ID',
-		name: 'leadId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: '12345',
-		description: 'The lead to call back. Use Lead → Search to find it by phone number.',
-	},
+	leadIdField,
 	{
 		displayName: 'Recipient',
 		name: 'recipient',
@@ -54,7 +48,9 @@ export const properties: INodeProperties[] = [
 		name: 'userId',
 		type: 'string',
 		default: '',
-		description: 'The agent who owns the callback. Required when Recipient is Personal.',
+		required: true,
+		displayOptions: { show: { recipient: ['personal'] } },
+		description: 'The agent who gets the reminder to call the lead',
 	},
 	{ ...callbackTimeField, required: true },
 	timeZoneField,
@@ -70,7 +66,7 @@ export const properties: INodeProperties[] = [
 
 export const execute: ItemOperation = async function (itemIndex, client) {
 	const account = await getAccount(client);
-	const leadId = requirePositiveInteger(this.getNodeParameter('leadId', itemIndex), 'Lead ID');
+	const leadId = requirePositiveInteger(locatorValue(this, 'leadId', itemIndex), 'Lead');
 	const recipient = requireOneOf(
 		this.getNodeParameter('recipient', itemIndex),
 		['system', 'personal'],

@@ -1,13 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/actions';
+import { locatorValue } from '../../../shared/locators';
 import { convosoCall } from '../../transport';
 import { callbackIdField, readCallbackId } from '../common';
 
 export const properties: INodeProperties[] = [callbackIdField];
 
 export const execute: ItemOperation = async function (itemIndex, client) {
-	const callbackId = readCallbackId(this.getNodeParameter('callbackId', itemIndex));
+	const callbackId = readCallbackId(locatorValue(this, 'callbackId', itemIndex));
 	await convosoCall(
 		client,
 		'/callbacks/delete',

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/actions';
+import { locatorValue } from '../../../shared/locators';
 import { blankCallback } from '../../../shared/callback';
 import { readBack } from '../../search';
 import { convosoCall } from '../../transport';
@@ -9,7 +10,7 @@ import { callbackIdField, getAccount, readCallbackId, simplifyField } from '../c
 export const properties: INodeProperties[] = [callbackIdField, simplifyField];
 
 export const execute: ItemOperation = async function (itemIndex, client) {
-	const callbackId = readCallbackId(this.getNodeParameter('callbackId', itemIndex));
+	const callbackId = readCallbackId(locatorValue(this, 'callbackId', itemIndex));
 	// Convoso's pages disagree on the field name (callback_status or status); both are
 	// sent, with the documented value, so either variant dismisses the callback.
 	const { body } = await convosoCall(

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { toNodeApiError } from '../../../shared/errors';
 import type { ItemOperation } from '../../../shared/actions';
+import { locatorValue } from '../../../shared/locators';
 import { normalizeConvosoCallback } from '../../normalize';
 import { findCallback } from '../../search';
 import { callbackIdField, getAccount, simplifyField, readCallbackId } from '../common';
@@ -10,7 +11,7 @@ export const properties: INodeProperties[] = [callbackIdField, simplifyField];
 
 /** Convoso has no "get": a search by id, one request. */
 export const execute: ItemOperation = async function (itemIndex, client) {
-	const callbackId = readCallbackId(this.getNodeParameter('callbackId', itemIndex));
+	const callbackId = readCallbackId(locatorValue(this, 'callbackId', itemIndex));
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const account = await getAccount(client);
 

@@ -6,6 +6,7 @@ import { InputError } from '../../../shared/errors';
 import { toIsoUtc } from '../../../shared/time';
 import { optionalPositiveInteger, optionalText, requireOneOf } from '../../../shared/validate';
 import type { ItemOperation } from '../../../shared/actions';
+import { locatorValue } from '../../../shared/locators';
 import { readBack } from '../../search';
 import { convosoCall } from '../../transport';
 import {
@@ -65,7 +66,7 @@ export const properties: INodeProperties[] = [
 ];
 
 export const execute: ItemOperation = async function (itemIndex, client) {
-	const callbackId = readCallbackId(this.getNodeParameter('callbackId', itemIndex));
+	const callbackId = readCallbackId(locatorValue(this, 'callbackId', itemIndex));
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const account = await getAccount(client);
 

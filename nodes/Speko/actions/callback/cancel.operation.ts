@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { optionalText, requireMaxLength } from '../../../shared/validate';
 import type { ItemOperation } from '../../../shared/actions';
+import { locatorValue } from '../../../shared/locators';
 import { normalizeSpekoCallback } from '../../normalize';
 import { callbackPath } from '../../transport';
 import { callbackIdField, readCallbackId, simplifyField } from '../common';
@@ -22,7 +23,7 @@ export const properties: INodeProperties[] = [
 ];
 
 export const execute: ItemOperation = async function (itemIndex, client) {
-	const id = readCallbackId(this.getNodeParameter('callbackId', itemIndex));
+	const id = readCallbackId(locatorValue(this, 'callbackId', itemIndex));
 	const reasonText = optionalText(this.getNodeParameter('reason', itemIndex, ''));
 	const reason =
 		reasonText === undefined

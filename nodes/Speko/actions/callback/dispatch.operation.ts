@@ -2,6 +2,7 @@ import type { INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/actions';
+import { locatorValue } from '../../../shared/locators';
 import { normalizeSpekoCallback } from '../../normalize';
 import { callbackPath } from '../../transport';
 import { callbackIdField, readCallbackId, simplifyField } from '../common';
@@ -19,7 +20,7 @@ export const properties: INodeProperties[] = [
 ];
 
 export const execute: ItemOperation = async function (itemIndex, client) {
-	const id = readCallbackId(this.getNodeParameter('callbackId', itemIndex));
+	const id = readCallbackId(locatorValue(this, 'callbackId', itemIndex));
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	try {
 		// This places a phone call: never repeated when the outcome is unknown.
