@@ -5,6 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { TOKEN_ERRORS, TOKEN_REFUSED } from '../nodes/Convoso/errorCodes';
 import { timeZoneOptions } from '../nodes/shared/zones';
 
 export class ConvosoApi implements ICredentialType {
@@ -64,6 +65,7 @@ export class ConvosoApi implements ICredentialType {
 	// Convoso answers a wrong token with HTTP 200 and success:false, so the test
 	// reads the body. A valid token on an account without callbacks gets code 6000
 	// ("Missing callbacks"), which must pass: the rules match the token errors only.
+	// The messages are the node's own, so a builder reads the same words in both.
 	// HTTP 401 and 403 answers fail the test on their own.
 	test: ICredentialTestRequest = {
 		request: {
@@ -74,30 +76,14 @@ export class ConvosoApi implements ICredentialType {
 			body: { limit: 1 },
 		},
 		rules: [
-			{
-				type: 'responseSuccessBody',
+			...TOKEN_ERRORS.map((error) => ({
+				type: 'responseSuccessBody' as const,
 				properties: {
 					key: 'error',
-					value: 'Invalid (or expired) authentication token',
-					message: 'Convoso rejected the API token: it is invalid or expired',
+					value: error,
+					message: `${TOKEN_REFUSED.message(error)}. ${TOKEN_REFUSED.description}`,
 				},
-			},
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'error',
-					value: 'Invalid authentication token',
-					message: 'Convoso rejected the API token: it is invalid',
-				},
-			},
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'error',
-					value: 'Missing authentication token',
-					message: 'The API token is empty',
-				},
-			},
+			})),
 		],
 	};
 }

@@ -5,6 +5,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { SPEKO_STATUS_HINTS, SPEKO_STATUS_MESSAGES } from '../nodes/Speko/transport';
+
 export class SpekoApi implements ICredentialType {
 	name = 'spekoApi';
 
@@ -42,13 +44,20 @@ export class SpekoApi implements ICredentialType {
 		},
 	};
 
-	// A wrong key gets HTTP 401, which fails the test. Listing one callback also
-	// proves the key may read callbacks.
+	// A wrong key gets HTTP 401. Listing one callback also proves the key may read
+	// callbacks. The messages are the node's own, so a builder reads the same words.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/v1/callbacks',
 			qs: { limit: 1 },
 		},
+		rules: [401, 403].map((status) => ({
+			type: 'responseCode' as const,
+			properties: {
+				value: status,
+				message: `${SPEKO_STATUS_MESSAGES[status]} (HTTP ${status}). ${SPEKO_STATUS_HINTS[status]}`,
+			},
+		})),
 	};
 }

@@ -25,3 +25,22 @@ export const CONVOSO_ERROR_MESSAGES: Record<number, string> = {
 
 /** The code Convoso uses when a callback search finds nothing: an empty result, not an error. */
 export const NO_CALLBACKS_FOUND = 6000;
+
+/** Convoso's answers (HTTP 200, success false) to a wrong, expired or missing token. */
+export const TOKEN_ERRORS = [
+	'Invalid (or expired) authentication token',
+	'Invalid authentication token',
+	'Missing authentication token',
+] as const;
+
+/**
+ * What the node says about a token Convoso refused, and the credential test too, so
+ * a builder reads the same words in both places.
+ */
+export const TOKEN_REFUSED = {
+	message: (convosoSaid: string) => `Convoso rejected the API token ("${convosoSaid}")`,
+	description: 'Check the API token in the Convoso credential, and that it has Callbacks access.',
+	http401: 'Convoso rejected the API token (HTTP 401)',
+	http403: 'Convoso refused the request (HTTP 403)',
+	http403Description: 'The token is not valid for this office, or it lacks Callbacks access.',
+};

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { REDACTED } from '../shared/errors';
 import type { ProviderErrorInfo } from '../shared/errors';
 import type { ProviderClient, ProviderResponse, ProviderSpec } from '../shared/transport';
-import { CONVOSO_ERROR_MESSAGES, NO_CALLBACKS_FOUND } from './errorCodes';
+import { CONVOSO_ERROR_MESSAGES, NO_CALLBACKS_FOUND, TOKEN_REFUSED } from './errorCodes';
 
 export const convosoSpec: ProviderSpec = {
 	credentialType: 'convosoApi',
@@ -39,13 +39,20 @@ function detectConvosoError(response: ProviderResponse): ProviderErrorInfo | und
 		) as string | undefined;
 		const known = typeof code === 'number' ? CONVOSO_ERROR_MESSAGES[code] : undefined;
 		const tokenProblem = /auth(entication)?[ _]token/i.test(providerText ?? '');
+		if (tokenProblem) {
+			return {
+				httpCode: response.statusCode,
+				code: code ?? 'INVALID_TOKEN',
+				message: TOKEN_REFUSED.message(providerText!),
+				description: TOKEN_REFUSED.description,
+			};
+		}
 		return {
 			httpCode: response.statusCode,
-			code: code ?? (tokenProblem ? 'INVALID_TOKEN' : undefined),
+			code,
 			message: `Convoso error${code === undefined ? '' : ` ${code}`}: ${known ?? providerText ?? 'the request failed'}`,
-			description: tokenProblem
-				? 'Check the API token in the Convoso credential, and that it has Callbacks access enabled.'
-				: providerText && known && providerText !== known
+			description:
+				providerText && known && providerText !== known
 					? `Convoso said: ${providerText}`
 					: undefined,
 		};
@@ -54,16 +61,16 @@ function detectConvosoError(response: ProviderResponse): ProviderErrorInfo | und
 		return {
 			httpCode: 401,
 			code: 401,
-			message: 'Convoso rejected the API token (HTTP 401)',
-			description: 'Check the API token in the Convoso credential.',
+			message: TOKEN_REFUSED.http401,
+			description: TOKEN_REFUSED.description,
 		};
 	}
 	if (response.statusCode === 403) {
 		return {
 			httpCode: 403,
 			code: 403,
-			message: 'Convoso refused the request (HTTP 403)',
-			description: 'The token is not valid for this office, or it lacks Callbacks access.',
+			message: TOKEN_REFUSED.http403,
+			description: TOKEN_REFUSED.http403Description,
 		};
 	}
 	return undefined;

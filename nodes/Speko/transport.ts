@@ -4,7 +4,7 @@ import type { ProviderErrorInfo } from '../shared/errors';
 import type { ProviderResponse, ProviderSpec } from '../shared/transport';
 
 /** Speko's error codes, in words a workflow builder can act on. */
-const SPEKO_STATUS_MESSAGES: Record<number, string> = {
+export const SPEKO_STATUS_MESSAGES: Record<number, string> = {
 	400: 'Speko rejected the request as invalid',
 	401: 'Speko rejected the API key',
 	402: 'The Speko workspace is out of credits: top up the balance to dispatch calls',
@@ -12,6 +12,12 @@ const SPEKO_STATUS_MESSAGES: Record<number, string> = {
 	404: 'Not found in this Speko organization',
 	409: 'The callback is not in a state that allows this',
 	429: 'Speko rate limit reached',
+};
+
+/** What to check, for the statuses a builder can fix in the credential. */
+export const SPEKO_STATUS_HINTS: Record<number, string> = {
+	401: 'Check the API key in the Speko credential.',
+	403: 'Use a key of the organization that owns the callbacks, with access to them.',
 };
 
 export const spekoSpec: ProviderSpec = {
@@ -37,7 +43,7 @@ function detectSpekoError(response: ProviderResponse): ProviderErrorInfo | undef
 		httpCode: status,
 		code: typeof body.code === 'string' ? body.code : status,
 		message: `${known ?? `Speko answered HTTP ${status}`}${providerText && providerText !== known ? `: ${providerText}` : ''}`,
-		description: status === 401 ? 'Check the API key in the Speko credential.' : undefined,
+		description: SPEKO_STATUS_HINTS[status],
 	};
 }
 

@@ -128,7 +128,7 @@ export function demoWorkflows(sandboxUrl: string): object[] {
 					{
 						resource: 'callback',
 						operation: 'create',
-						leadId: '={{ $json.id }}',
+						leadId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
 						recipient: 'system',
 						callbackTime:
 							"={{ $now.setZone('Asia/Kolkata').plus({ hours: 2 }).startOf('hour').toISO() }}",
@@ -145,9 +145,9 @@ export function demoWorkflows(sandboxUrl: string): object[] {
 					{
 						resource: 'callback',
 						operation: 'update',
-						callbackId: '={{ $json.id }}',
+						callbackId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
 						updateFields: {
-							callbackTime: '2026-12-24T10:30',
+							callbackTime: '2026-12-24T10:30:00',
 							timeZone: 'America/St_Johns',
 							comments: 'Moved to the 24th',
 						},
@@ -162,7 +162,7 @@ export function demoWorkflows(sandboxUrl: string): object[] {
 					{
 						resource: 'callback',
 						operation: 'get',
-						callbackId: '={{ $json.id }}',
+						callbackId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
 					},
 					{ credentials: convoso },
 				),

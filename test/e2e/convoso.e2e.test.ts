@@ -301,7 +301,10 @@ describe('Convoso credential test on an n8n server', () => {
 				data: { ...data, apiToken: 'not-the-token' },
 			});
 			expect(wrong.status).toBe('Error');
-			expect(wrong.message).toMatch(/rejected the API token/);
+			// The words the node uses for the same answer at run time.
+			expect(wrong.message).toMatch(
+				/^Convoso rejected the API token \(".+"\)\. Check the API token in the Convoso credential, and that it has Callbacks access\.$/,
+			);
 			// An account without any callback answers code 6000: the token is still good.
 			const empty = await startSandbox({ convoso: { callbacks: 0 } });
 			try {

@@ -58,7 +58,7 @@ const workflow = {
 		spekoNode(
 			'Dispatch First',
 			[500, -100],
-			{ operation: 'dispatch', callbackId: '={{ $json.id }}' },
+			{ operation: 'dispatch', callbackId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } },
 			{ executeOnce: true },
 		),
 		spekoNode(
@@ -181,6 +181,10 @@ describe('Speko credential test on an n8n server', () => {
 				data: { apiKey: 'sk_live_wrong', baseUrl: sandbox.baseUrls.speko },
 			});
 			expect(wrong.status).toBe('Error');
+			// The words the node uses for the same answer at run time.
+			expect(wrong.message).toBe(
+				'Speko rejected the API key (HTTP 401). Check the API key in the Speko credential.',
+			);
 		} finally {
 			await server.stop();
 		}

@@ -654,7 +654,9 @@ describe('faults and errors', () => {
 	it('reports a wrong token without revealing any token', async () => {
 		const wrong = 'wrong-token-value-123';
 		const result = await run(search, { credentials: credentials({ apiToken: wrong }) });
-		expect(result.error?.message).toContain('Convoso error');
+		expect(result.error?.message).toBe(
+			'Convoso rejected the API token ("Invalid (or expired) authentication token")',
+		);
 		expect(result.error?.description).toMatch(/API token/);
 		expect(
 			JSON.stringify({ m: result.error?.message, d: result.error?.description }),

@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { ConvosoApi } from '../../credentials/ConvosoApi.credentials';
+import { TOKEN_ERRORS } from '../../nodes/Convoso/errorCodes';
 import { normalizeConvosoCallback } from '../../nodes/Convoso/normalize';
 
 /** "Now" for tests about reading records: before every record, so nothing is past due yet. */
@@ -311,6 +313,17 @@ describe('detectError of convosoSpec', () => {
 		expect(info?.code).toBe('INVALID_TOKEN');
 		expect(info?.description).toMatch(/API token/);
 		expect(info?.description).toMatch(/Callbacks/);
+	});
+
+	it('says about a refused token what the credential test says', () => {
+		const rules = new ConvosoApi().test.rules as Array<{
+			properties: { key: string; value: string; message: string };
+		}>;
+		expect(rules.map((rule) => rule.properties.value)).toEqual([...TOKEN_ERRORS]);
+		for (const rule of rules) {
+			const info = detect({ success: false, [rule.properties.key]: rule.properties.value });
+			expect(`${info?.message}. ${info?.description}`).toBe(rule.properties.message);
+		}
 	});
 
 	it('reads HTTP 401 and 403', () => {
