@@ -8,7 +8,8 @@ import { leadResource } from './actions/lead';
 import { convosoListSearch } from './listSearch';
 import { convosoSpec } from './transport';
 
-const resources = [callbackResource, leadResource];
+/** Also read by the build, which writes each operation's output schema. */
+export const resources = [callbackResource, leadResource];
 
 /** Convoso callbacks and leads. Each operation lives in its own file under actions/. */
 export class Convoso implements INodeType {

@@ -93,6 +93,24 @@ export function normalizeConvosoCallback(
 	};
 }
 
+/** JSON Schema of a simplified lead (Lead → Search), for the editor. */
+export const leadSchema: IDataObject = {
+	type: 'object',
+	properties: Object.fromEntries(
+		[
+			['id', ['number', 'string', 'null']],
+			['provider', 'string'],
+			...['firstName', 'lastName', 'phone', 'email', 'status'].map((f) => [f, ['string', 'null']]),
+			['listId', ['number', 'null']],
+			['agentId', ['number', 'string', 'null']],
+			...['city', 'state', 'postalCode', 'country'].map((f) => [f, ['string', 'null']]),
+			['createdAt', ['string', 'null']],
+			['updatedAt', ['string', 'null']],
+		].map(([field, type]) => [field as string, { type }]),
+	),
+	required: ['id', 'provider'],
+};
+
 /** A lead, with numbers as numbers and the phone in E.164 where possible. */
 export function normalizeConvosoLead(record: IDataObject, account: ConvosoAccount): IDataObject {
 	return {

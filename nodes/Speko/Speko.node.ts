@@ -7,7 +7,8 @@ import { spekoListSearch } from './listSearch';
 import { callbackResource } from './actions/callback';
 import { spekoSpec } from './transport';
 
-const resources = [callbackResource];
+/** Also read by the build, which writes each operation's output schema. */
+export const resources = [callbackResource];
 
 /** Speko scheduled callbacks (created by Speko's post-call analysis). */
 export class Speko implements INodeType {

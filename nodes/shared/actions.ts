@@ -41,6 +41,8 @@ export interface Operation {
 	/** The operation's own fields (shown for this resource and operation only). */
 	properties: INodeProperties[];
 	execute: ItemOperation;
+	/** JSON Schema of one output item with Simplify on, shown by the editor before a run. */
+	outputSchema?: IDataObject;
 }
 
 export interface Resource {

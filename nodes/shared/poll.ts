@@ -114,11 +114,11 @@ export async function pollCallbacks(
 			throw new NodeOperationError(
 				this.getNode(),
 				options.event === 'new'
-					? 'No callback matches the filters yet'
-					: 'No callback matching the filters is due yet',
+					? 'No callback matching the filters was created in the last day'
+					: 'No callback matching the filters fell due in the last day',
 				{
 					description:
-						'Create or schedule a callback in the provider, then fetch the test event again.',
+						'Fetch Test Event shows the most recent match of the last day. Create or schedule a callback in the provider, then fetch the test event again.',
 				},
 			);
 		}
@@ -306,14 +306,18 @@ function readState(value: unknown, filterKey: string): PollState | undefined {
 	return state;
 }
 
-/** For "Fetch Test Event": the most recent match, without touching any state. */
+/** How far back "Fetch Test Event" looks: a test never reads the account's whole history. */
+export const TEST_EVENT_WINDOW_MS = 24 * 3_600_000;
+
+/** For "Fetch Test Event": the most recent match of the last day, without touching any state. */
 async function latestMatch(source: PollSource, event: PollEvent, now: number, leadMs: number) {
 	let latest: { time: number; candidate: PollCandidate } | undefined;
-	for await (const page of source({ event, fromMs: null, toMs: now, leadMs })) {
+	const fromMs = now - TEST_EVENT_WINDOW_MS;
+	for await (const page of source({ event, fromMs, toMs: now, leadMs })) {
 		for (const candidate of page.candidates) {
 			const time = eventTime(candidate, event, leadMs);
-			if (time === null || (event === 'due' && (!isPending(candidate.status) || time > now)))
-				continue;
+			if (time === null || time < fromMs) continue;
+			if (event === 'due' && (!isPending(candidate.status) || time > now)) continue;
 			if (!latest || time > latest.time) latest = { time, candidate };
 		}
 	}

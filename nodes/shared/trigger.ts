@@ -104,6 +104,13 @@ function triggerProperties(provider: string, filters: INodeProperties[]): INodeP
 		...filters,
 		simplifyField(provider),
 		{
+			displayName:
+				'Fetch Test Event shows the most recent matching callback of the last day, not a live event: once published, the trigger emits each new or due callback once.',
+			name: 'testEventNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'Options',
 			name: 'options',
 			type: 'collection',

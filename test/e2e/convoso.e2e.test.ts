@@ -284,6 +284,19 @@ describe('Convoso credential test on an n8n server', () => {
 		const server = await n8n.startServer();
 		try {
 			await server.setupOwner();
+			// n8n serves the output schemas the build wrote, so the editor shows the fields.
+			for (const [node, path] of [
+				['convoso', 'callback/getMany'],
+				['convoso', 'lead/search'],
+				['speko', 'callback/dispatch'],
+			]) {
+				const schema = await server.request(
+					'GET',
+					`/schemas/${n8n.packageName}.${node}/1.0.0/${path}.json`,
+				);
+				expect([path, schema.status]).toEqual([path, 200]);
+				expect((schema.json as { properties: object }).properties).toHaveProperty('provider');
+			}
 			const data = {
 				baseUrl: sandbox.baseUrls.convoso,
 				accountTimezone: 'America/New_York',

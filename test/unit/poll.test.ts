@@ -906,9 +906,24 @@ describe('pollCallbacks()', () => {
 		expect(staticData).toStrictEqual({});
 	});
 
+	it('manual mode asks the source for the last day only, and ignores older matches', async () => {
+		const provider = new Provider();
+		provider.add('old', { createdAt: T0 - DAY - MINUTE, scheduledAt: T0 - DAY - MINUTE });
+		for (const event of ['new', 'due'] as const) {
+			provider.queries.length = 0;
+			const context = pollFunctions({}, { mode: 'manual' });
+			await expect(
+				pollCallbacks.call(context, provider.source, options(event), pollClock),
+			).rejects.toThrow(/in the last day/);
+			expect(provider.queries).toEqual([
+				expect.objectContaining({ event, fromMs: T0 - DAY, toMs: T0 }),
+			]);
+		}
+	});
+
 	it.each<[PollEvent, RegExp]>([
-		['new', /no callback matches the filters yet/i],
-		['due', /no callback matching the filters is due yet/i],
+		['new', /no callback matching the filters was created in the last day/i],
+		['due', /no callback matching the filters fell due in the last day/i],
 	])(
 		"manual mode with nothing matching ('%s') throws a NodeOperationError",
 		async (event, message) => {

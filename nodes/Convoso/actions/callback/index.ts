@@ -1,4 +1,5 @@
 import type { Resource } from '../../../shared/actions';
+import { callbackSchema, deletedSchema } from '../../../shared/outputSchemas';
 import * as create from './create.operation';
 import * as deleteCallback from './delete.operation';
 import * as dismiss from './dismiss.operation';
@@ -16,6 +17,7 @@ export const callbackResource: Resource = {
 			value: 'create',
 			action: 'Schedule a callback',
 			description: 'Schedule a callback for a lead at a time in a given time zone',
+			outputSchema: callbackSchema,
 			...create,
 		},
 		{
@@ -23,6 +25,7 @@ export const callbackResource: Resource = {
 			value: 'delete',
 			action: 'Delete a callback',
 			description: 'Delete a callback permanently',
+			outputSchema: deletedSchema,
 			...deleteCallback,
 		},
 		{
@@ -30,6 +33,7 @@ export const callbackResource: Resource = {
 			value: 'dismiss',
 			action: 'Dismiss a callback',
 			description: 'Mark a callback as dismissed so it is not dialed (it stays on record)',
+			outputSchema: callbackSchema,
 			...dismiss,
 		},
 		{
@@ -37,6 +41,7 @@ export const callbackResource: Resource = {
 			value: 'get',
 			action: 'Get a callback',
 			description: 'Get one callback by its ID',
+			outputSchema: callbackSchema,
 			...get,
 		},
 		{
@@ -44,6 +49,7 @@ export const callbackResource: Resource = {
 			value: 'getMany',
 			action: 'Get many callbacks',
 			description: 'List callbacks, filtered by date, campaign, lead, list, user, stage and more',
+			outputSchema: callbackSchema,
 			...getMany,
 		},
 		{
@@ -51,6 +57,7 @@ export const callbackResource: Resource = {
 			value: 'update',
 			action: 'Update or reschedule a callback',
 			description: 'Reschedule a callback, reassign it, or change its recipient or comments',
+			outputSchema: callbackSchema,
 			...update,
 		},
 	],

@@ -1,4 +1,5 @@
 import type { Resource } from '../../../shared/actions';
+import { leadSchema } from '../../normalize';
 import * as search from './search.operation';
 
 export const leadResource: Resource = {
@@ -12,6 +13,7 @@ export const leadResource: Resource = {
 			action: 'Search leads',
 			description:
 				'Find leads by phone number, name, email, list and more (to get the lead ID a callback needs)',
+			outputSchema: leadSchema,
 			...search,
 		},
 	],

@@ -1,4 +1,5 @@
 import type { Resource } from '../../../shared/actions';
+import { callbackSchema } from '../../../shared/outputSchemas';
 import * as cancel from './cancel.operation';
 import * as dispatch from './dispatch.operation';
 import * as get from './get.operation';
@@ -14,6 +15,7 @@ export const callbackResource: Resource = {
 			value: 'cancel',
 			action: 'Cancel a callback',
 			description: 'Cancel a scheduled callback, with an optional reason',
+			outputSchema: callbackSchema,
 			...cancel,
 		},
 		{
@@ -22,6 +24,7 @@ export const callbackResource: Resource = {
 			action: 'Dispatch a callback now',
 			description:
 				"Place the callback's phone call right away. This calls a real customer; only scheduled callbacks can be dispatched.",
+			outputSchema: callbackSchema,
 			...dispatch,
 		},
 		{
@@ -29,6 +32,7 @@ export const callbackResource: Resource = {
 			value: 'get',
 			action: 'Get a callback',
 			description: 'Get one callback by its ID',
+			outputSchema: callbackSchema,
 			...get,
 		},
 		{
@@ -37,6 +41,7 @@ export const callbackResource: Resource = {
 			action: 'Get many callbacks',
 			description:
 				'List callbacks by status or source session (Speko lists at most 100 per request)',
+			outputSchema: callbackSchema,
 			...getMany,
 		},
 	],

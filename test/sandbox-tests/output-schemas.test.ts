@@ -1,0 +1,128 @@
+/**
+ * The output schemas the build ships (shown by n8n's editor before a run) describe
+ * what each operation really outputs: every field of every item is in the schema,
+ * with a type the schema allows, and the required fields are there.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { ConvosoApi } from '../../credentials/ConvosoApi.credentials';
+import { SpekoApi } from '../../credentials/SpekoApi.credentials';
+import { Convoso, resources as convosoResources } from '../../nodes/Convoso/Convoso.node';
+import type { Resource } from '../../nodes/shared/actions';
+import { Speko, resources as spekoResources } from '../../nodes/Speko/Speko.node';
+import { runNode } from '../helpers/run-node';
+import { VirtualRuntime } from '../helpers/runtime';
+import { startSandbox } from '../sandbox/server';
+import type { Sandbox } from '../sandbox/server';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+	sandbox = await startSandbox({ convoso: { callbacks: 30, leads: 30 }, speko: { callbacks: 30 } });
+});
+afterAll(async () => await sandbox.close());
+
+function typeOf(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'array';
+	return typeof value;
+}
+
+/** The problems of one item against a schema (this package's subset of JSON Schema). */
+function problems(item: IDataObject, schema: IDataObject): string[] {
+	const properties = schema.properties as Record<
+		string,
+		{ type: string | string[]; enum?: unknown[] }
+	>;
+	const found: string[] = [];
+	for (const field of (schema.required as string[]) ?? [])
+		if (!(field in item)) found.push(`missing ${field}`);
+	for (const [field, value] of Object.entries(item)) {
+		const rule = properties[field];
+		if (!rule) {
+			found.push(`${field} is not in the schema`);
+			continue;
+		}
+		const types = ([] as string[]).concat(rule.type);
+		if (!types.includes(typeOf(value))) found.push(`${field}: ${typeOf(value)} not in ${types}`);
+		if (rule.enum && !rule.enum.includes(value))
+			found.push(`${field}: ${String(value)} not allowed`);
+	}
+	return found;
+}
+
+const schemaOf = (resources: Resource[], resource: string, operation: string) =>
+	resources.find((r) => r.value === resource)!.operations.find((o) => o.value === operation)!
+		.outputSchema!;
+
+const convoso = (parameters: IDataObject) =>
+	runNode({
+		nodeType: new Convoso(new VirtualRuntime()),
+		credentialType: new ConvosoApi(),
+		credentials: {
+			apiToken: 'sandbox-convoso-token',
+			baseUrl: sandbox.baseUrls.convoso,
+			accountTimezone: 'America/New_York',
+			countryCallingCode: '1',
+		},
+		parameters,
+	});
+const speko = (parameters: IDataObject) =>
+	runNode({
+		nodeType: new Speko(new VirtualRuntime()),
+		credentialType: new SpekoApi(),
+		credentials: { apiKey: 'sk_test_sandbox_speko', baseUrl: sandbox.baseUrls.speko },
+		parameters,
+	});
+
+it('every Convoso operation outputs what its schema says', async () => {
+	const id = () => String(sandbox.convoso.addCallback({}).id);
+	const runs: Array<[string, string, IDataObject]> = [
+		['callback', 'getMany', { limit: 10 }],
+		['callback', 'get', { callbackId: id() }],
+		[
+			'callback',
+			'create',
+			{ leadId: '1001', recipient: 'system', callbackTime: '2026-09-01T10:00:00', timeZone: 'UTC' },
+		],
+		['callback', 'update', { callbackId: id(), updateFields: { comments: 'schema' } }],
+		['callback', 'dismiss', { callbackId: id() }],
+		['callback', 'delete', { callbackId: id() }],
+		['lead', 'search', { limit: 10 }],
+	];
+	for (const [resource, operation, parameters] of runs) {
+		const result = await convoso({ resource, operation, ...parameters });
+		expect(result.error).toBeUndefined();
+		expect(result.items.length).toBeGreaterThan(0);
+		const schema = schemaOf(convosoResources, resource, operation);
+		for (const item of result.items)
+			expect([resource, operation, problems(item.json, schema)]).toEqual([resource, operation, []]);
+	}
+});
+
+it('every Speko operation outputs what its schema says', async () => {
+	const scheduled = () => sandbox.speko.addCallback({}).id;
+	const runs: Array<[string, IDataObject]> = [
+		['getMany', { limit: 10 }],
+		['get', { callbackId: scheduled() }],
+		['cancel', { callbackId: scheduled() }],
+		['dispatch', { callbackId: scheduled() }],
+	];
+	for (const [operation, parameters] of runs) {
+		const result = await speko({ resource: 'callback', operation, ...parameters });
+		expect(result.error).toBeUndefined();
+		const schema = schemaOf(spekoResources, 'callback', operation);
+		for (const item of result.items)
+			expect([operation, problems(item.json, schema)]).toEqual([operation, []]);
+	}
+});
+
+it('every operation of both nodes has a schema', () => {
+	for (const resources of [convosoResources, spekoResources])
+		for (const resource of resources)
+			for (const operation of resource.operations)
+				expect([resource.value, operation.value, operation.outputSchema?.type]).toEqual([
+					resource.value,
+					operation.value,
+					'object',
+				]);
+});
