@@ -18,6 +18,8 @@ export class Convoso implements INodeType {
 		displayName: 'Convoso',
 		name: 'convoso',
 		icon: { light: 'file:../../icons/convoso.svg', dark: 'file:../../icons/convoso.dark.svg' },
+		// Used as it is: n8n appends tracking parameters to codex links, after the anchor.
+		documentationUrl: 'https://github.com/n8n-nodes-callbacks/n8n-nodes-callbacks#convoso-node',
 		subtitle: OPERATION_SUBTITLE,
 		description:
 			'Search, schedule, reschedule, dismiss and delete Convoso callbacks, and find leads',

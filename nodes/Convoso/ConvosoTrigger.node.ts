@@ -12,6 +12,8 @@ export class ConvosoTrigger implements INodeType {
 		displayName: 'Convoso Trigger',
 		name: 'convosoTrigger',
 		icon: { light: 'file:../../icons/convoso.svg', dark: 'file:../../icons/convoso.dark.svg' },
+		// Used as it is: n8n appends tracking parameters to codex links, after the anchor.
+		documentationUrl: 'https://github.com/n8n-nodes-callbacks/n8n-nodes-callbacks#convoso-trigger',
 		subtitle: TRIGGER_SUBTITLE,
 		inputs: [],
 	};

@@ -17,6 +17,8 @@ export class Speko implements INodeType {
 		displayName: 'Speko',
 		name: 'speko',
 		icon: { light: 'file:../../icons/speko.svg', dark: 'file:../../icons/speko.dark.svg' },
+		// Used as it is: n8n appends tracking parameters to codex links, after the anchor.
+		documentationUrl: 'https://github.com/n8n-nodes-callbacks/n8n-nodes-callbacks#speko-node',
 		subtitle: OPERATION_SUBTITLE,
 		description: 'List, inspect, cancel and dispatch Speko scheduled callbacks',
 		usableAsTool: true,

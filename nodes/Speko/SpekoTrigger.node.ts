@@ -12,6 +12,8 @@ export class SpekoTrigger implements INodeType {
 		displayName: 'Speko Trigger',
 		name: 'spekoTrigger',
 		icon: { light: 'file:../../icons/speko.svg', dark: 'file:../../icons/speko.dark.svg' },
+		// Used as it is: n8n appends tracking parameters to codex links, after the anchor.
+		documentationUrl: 'https://github.com/n8n-nodes-callbacks/n8n-nodes-callbacks#speko-trigger',
 		subtitle: TRIGGER_SUBTITLE,
 		inputs: [],
 	};

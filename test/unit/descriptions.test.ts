@@ -1,0 +1,53 @@
+/**
+ * What a builder meets in n8n's editor before running anything: documentation links
+ * that land on an existing README section, summaries for the node creator.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+import type { ICredentialType, INodeType } from 'n8n-workflow';
+
+import { ConvosoApi } from '../../credentials/ConvosoApi.credentials';
+import { SpekoApi } from '../../credentials/SpekoApi.credentials';
+import { Convoso } from '../../nodes/Convoso/Convoso.node';
+import { ConvosoTrigger } from '../../nodes/Convoso/ConvosoTrigger.node';
+import { Speko } from '../../nodes/Speko/Speko.node';
+import { SpekoTrigger } from '../../nodes/Speko/SpekoTrigger.node';
+
+/** GitHub's anchors for the README's headings. */
+const anchors = new Set(
+	fs
+		.readFileSync(path.join(__dirname, '../../README.md'), 'utf8')
+		.split('\n')
+		.filter((line) => /^#{1,6} /.test(line))
+		.map((line) =>
+			line
+				.replace(/^#+ /, '')
+				.trim()
+				.toLowerCase()
+				.replace(/[^\w\- ]/g, '')
+				.replace(/ /g, '-'),
+		),
+);
+const README = 'https://github.com/n8n-nodes-callbacks/n8n-nodes-callbacks#';
+
+const nodes: INodeType[] = [new Convoso(), new ConvosoTrigger(), new Speko(), new SpekoTrigger()];
+const credentials: ICredentialType[] = [new ConvosoApi(), new SpekoApi()];
+
+it.each([
+	...nodes.map((node) => [node.description.name, node.description.documentationUrl]),
+	...credentials.map((credential) => [credential.name, credential.documentationUrl]),
+])('%s links to an existing README section, with nothing after the anchor', (_, url) => {
+	expect(url?.startsWith(README)).toBe(true);
+	const anchor = url!.slice(README.length);
+	expect(anchor).toMatch(/^[a-z0-9-]+$/);
+	expect(anchors).toContain(anchor);
+});
+
+it('each provider entry in the node creator reads right for its actions and its trigger', () => {
+	for (const trigger of [new ConvosoTrigger(), new SpekoTrigger()]) {
+		const text = trigger.description.description;
+		expect(text).not.toMatch(/^Starts the workflow/);
+		expect(text).toMatch(/start workflows when one is created or falls due$/);
+	}
+});
