@@ -12,44 +12,22 @@
  * cache and is recreated on every run. Runs until Ctrl-C (or --exit-after),
  * then stops n8n and the sandbox.
  */
-import * as fsp from 'node:fs/promises';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-
-import { startSandbox } from '../sandbox/server';
 import {
-	REPO_ROOT,
-	createUserFolder,
-	ensureN8n,
-	freePortFrom,
-	packPackage,
-	type N8nServer,
-} from '../e2e/n8n';
-import {
-	CONVOSO_DEMO_CREDENTIAL,
-	SANDBOX_CONVOSO_TOKEN,
 	convosoSandboxBaseUrl,
-	demoCredentials,
+	SANDBOX_CONVOSO_TOKEN,
 	SANDBOX_SPEKO_KEY,
 	spekoSandboxBaseUrl,
 } from './credentials';
-import { demoWorkflows } from './workflows';
+import { startDemo } from './demo';
+import type { Demo } from './demo';
 
-interface DemoOptions {
+interface StartOptions {
 	port: number;
 	sandboxPort: number;
 	callbacks: number;
 	exitAfterSeconds?: number;
 	verbose: boolean;
 }
-
-const DEMO_OWNER = {
-	email: 'demo@example.com',
-	firstName: 'Demo',
-	lastName: 'User',
-	// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- login of a local demo instance on 127.0.0.1
-	password: 'Callbacks-Demo-1',
-};
 
 function usage(): string {
 	return 'Usage: npm start -- [--exit-after SECONDS] [--port N] [--sandbox-port N] [--callbacks N] [--verbose]';
@@ -63,8 +41,8 @@ function parseNumber(flag: string, text: string | undefined): number {
 	return value;
 }
 
-function parseArgs(argv: string[]): DemoOptions {
-	const options: DemoOptions = {
+function parseArgs(argv: string[]): StartOptions {
+	const options: StartOptions = {
 		port: process.env.N8N_DEMO_PORT
 			? parseNumber('N8N_DEMO_PORT', process.env.N8N_DEMO_PORT)
 			: 5678,
@@ -110,26 +88,17 @@ function step(message: string): void {
 	console.log(`[demo] ${message}`);
 }
 
-function seconds(since: number): string {
-	return `${((Date.now() - since) / 1000).toFixed(1)} s`;
-}
-
 async function main(): Promise<void> {
 	const options = parseArgs(process.argv.slice(2));
 
-	// What to stop on the way out, filled in as things start.
-	const running: { server?: N8nServer; closeSandbox?: () => Promise<void> } = {};
+	// Filled in once the demo is up, for the shutdown to stop it.
+	const running: { demo?: Demo } = {};
 	let shuttingDown: Promise<void> | undefined;
 
 	const shutdown = (reason: string, exitCode: number): Promise<void> => {
 		shuttingDown ??= (async () => {
 			step(`${reason}: stopping n8n and the sandbox...`);
-			await running.server
-				?.stop()
-				.catch((error: Error) => console.error(`[demo] stopping n8n: ${error.message}`));
-			await running
-				.closeSandbox?.()
-				.catch((error: Error) => console.error(`[demo] closing the sandbox: ${error.message}`));
+			await running.demo?.stop();
 			step('stopped.');
 			// Anything still running (an install, an import) is killed by the
 			// harness's exit handler.
@@ -152,78 +121,21 @@ async function main(): Promise<void> {
 		});
 	}
 
-	if (!fs.existsSync(path.join(REPO_ROOT, 'dist'))) {
-		throw new Error('dist/ is missing: run `npm start` (it builds first) or `npm run build`.');
-	}
-
-	let started = Date.now();
-	step(
-		'Checking the n8n install (the first run installs n8n 2.41.1 and Node 24: several minutes)...',
-	);
-	const install = await ensureN8n({ onProgress: (chunk) => process.stderr.write(chunk) });
-	step(`n8n is ready in ${install.dir} (${seconds(started)}).`);
-
-	started = Date.now();
-	const sandboxPort = await freePortFrom(options.sandboxPort);
-	const sandbox = await startSandbox({
-		port: sandboxPort,
-		convoso: { callbacks: options.callbacks, token: SANDBOX_CONVOSO_TOKEN },
-		speko: { key: SANDBOX_SPEKO_KEY },
-	});
-	running.closeSandbox = async () => await sandbox.close();
-	step(
-		`Provider sandbox on ${sandbox.url} (${options.callbacks} Convoso callbacks, Speko callbacks).`,
-	);
-
-	started = Date.now();
-	const demoDir = path.join(install.dir, 'demo');
-	await fsp.mkdir(demoDir, { recursive: true });
-	const tgz = await packPackage(REPO_ROOT);
-	const instance = await createUserFolder(install, tgz, { userFolder: path.join(demoDir, 'user') });
-	await fsp.rm(path.dirname(tgz), { recursive: true, force: true });
-	step(`Installed ${instance.packageName} into ${instance.userFolder} (${seconds(started)}).`);
-
-	started = Date.now();
-	const credentials = demoCredentials(sandbox.url);
-	const workflows = demoWorkflows(sandbox.url);
-	await instance.importCredentials(credentials);
-	await instance.importWorkflows(workflows);
-	step(
-		`Imported ${credentials.length} credential(s) and ${workflows.length} workflow(s) (${seconds(started)}).`,
-	);
-
-	started = Date.now();
-	const port = await freePortFrom(options.port);
-	if (port !== options.port) step(`Port ${options.port} is taken: using ${port}.`);
-	const logFile = path.join(demoDir, 'n8n.log');
-	await fsp.writeFile(logFile, '');
-	step('Starting n8n (about 15 s)...');
-	const server = await instance.startServer({
-		port,
-		logFile,
-		onOutput: options.verbose ? (chunk) => process.stdout.write(chunk) : undefined,
-	});
-	running.server = server;
+	const demo = await startDemo({ ...options, log: step });
+	running.demo = demo;
+	const { server, owner, sandbox, workflows, logFile } = demo;
 	void server.exited.then((code) => {
 		if (!shuttingDown) void shutdown(`n8n exited unexpectedly (code ${code}; see ${logFile})`, 1);
 	});
-	const owner = await server.setupOwner(DEMO_OWNER);
-	step(`n8n is up (${seconds(started)}).`);
-
-	const loadFailure = server.logs().match(/Failed to load package "[^"]+"\s*\n([^\n]*)/);
-	if (loadFailure) {
-		console.warn(`[demo] WARNING: n8n could not load the package: ${loadFailure[1]}`);
+	if (demo.loadFailure) {
+		console.warn(`[demo] WARNING: n8n could not load the package: ${demo.loadFailure}`);
 		console.warn('[demo] (was it built from a complete tree? `npm start` builds first)');
 	}
-
-	const check = await server
-		.testCredential({
-			id: CONVOSO_DEMO_CREDENTIAL.id,
-			name: CONVOSO_DEMO_CREDENTIAL.name,
-			type: 'convosoApi',
-		})
-		.catch((error: Error) => ({ status: 'Error', message: error.message }));
-	const credentialLine = check.status === 'OK' ? 'OK' : `${check.status}: ${check.message}`;
+	const credentialTests = demo.credentialTests.map(
+		(test) =>
+			`"${test.name}" test: ${test.status === 'OK' ? 'OK' : `${test.status}: ${test.message}`}`,
+	);
+	const demoData = demo.demoData;
 
 	const line = '='.repeat(72);
 	console.log(
@@ -239,8 +151,9 @@ async function main(): Promise<void> {
 			`  Sandbox:   ${sandbox.url}`,
 			`  Convoso:   ${convosoSandboxBaseUrl(sandbox.url)} (token ${SANDBOX_CONVOSO_TOKEN})`,
 			`  Speko:     ${spekoSandboxBaseUrl(sandbox.url)} (key ${SANDBOX_SPEKO_KEY})`,
-			`  Credential "${CONVOSO_DEMO_CREDENTIAL.name}" test: ${credentialLine}`,
-			`  Workflows: ${workflows.map((w) => (w as { name?: string }).name).join(', ')}`,
+			...demoData.map((data) => `  Demo data: ${data}`),
+			...credentialTests.map((test) => `  Credential ${test}`),
+			`  Workflows: ${workflows.map((w) => w.name).join(', ')}`,
 			`  n8n log:   ${logFile}`,
 			'',
 			options.exitAfterSeconds !== undefined

@@ -265,7 +265,7 @@ describe('Convoso node in n8n (n8n execute)', () => {
 		const items = nodeOutput(run.runData, 'Get With Failures');
 		expect(items).toHaveLength(4);
 		expect(items[0]).toMatchObject({ id: 3, provider: 'convoso' });
-		expect(items[1].error).toMatch(/'Callback ID'.*"abc"/);
+		expect(items[1].error).toMatch(/'Callback'.*"abc"/);
 		expect(items[2]).toMatchObject({
 			error: 'Convoso has no callback with ID 99999999',
 			code: 6038,
