@@ -33,6 +33,12 @@ module.exports = {
 		},
 		{
 			...common,
+			displayName: 'browser',
+			testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
+			globals: { testTimeoutMs: 900_000 },
+		},
+		{
+			...common,
 			displayName: 'e2e',
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
 			globals: { testTimeoutMs: 900_000 },

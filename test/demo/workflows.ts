@@ -220,7 +220,7 @@ export function demoWorkflows(sandboxUrl: string): object[] {
 			[
 				sandboxNote(
 					'c0000000-0000-4000-8000-0000000000f3',
-					'Activate the workflow to poll every minute; "Fetch Test Event" shows the latest due callback.',
+					'Publish the workflow to poll every minute; "Fetch Test Event" shows the latest due callback.',
 				),
 			],
 		),

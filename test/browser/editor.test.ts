@@ -1,0 +1,246 @@
+/**
+ * The package in n8n's editor, in Debian's Chromium, as a builder meets it: the demo
+ * that `npm start` brings up (same code, its own ports and user folder), driven
+ * through the page object in editor.ts. Every step leaves a screenshot in
+ * test/browser/artifacts/.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { DateTime } from 'luxon';
+import type { Browser, Page } from 'playwright-core';
+
+import { Convoso, resources as convosoResources } from '../../nodes/Convoso/Convoso.node';
+import { ConvosoTrigger } from '../../nodes/Convoso/ConvosoTrigger.node';
+import { callbackSchema } from '../../nodes/shared/outputSchemas';
+import { Speko, resources as spekoResources } from '../../nodes/Speko/Speko.node';
+import { SpekoTrigger } from '../../nodes/Speko/SpekoTrigger.node';
+import { startDemo, DEMO_OWNER } from '../demo/demo';
+import type { Demo } from '../demo/demo';
+import { launchChromium } from './chromium';
+import { Editor } from './editor';
+
+const ARTIFACTS = path.join(__dirname, 'artifacts');
+/** The node panel the README shows, refreshed by every run. */
+const README_SCREENSHOT = path.join(__dirname, 'node-panel.png');
+const STATUSES = [
+	'scheduled',
+	'past_due',
+	'dispatching',
+	'completed',
+	'cancelled',
+	'failed',
+	'unknown',
+];
+
+let demo: Demo;
+let browser: Browser;
+let page: Page;
+let editor: Editor;
+/** Errors the page raised, and failed loads of the package's own files (icons, schemas, node types). */
+const pageErrors: string[] = [];
+const packageLoadFailures: string[] = [];
+
+beforeAll(async () => {
+	demo = await startDemo({
+		port: 5910,
+		sandboxPort: 4410,
+		callbacks: 120,
+		userFolder: path.join(os.tmpdir(), `n8n-callbacks-browser-${process.pid}`),
+		log: () => undefined,
+	});
+	browser = await launchChromium();
+	page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+	page.setDefaultTimeout(60_000);
+	page.on('pageerror', (error) => pageErrors.push(error.message));
+	page.on('response', (response) => {
+		if (response.url().includes(demo.instance.packageName) && response.status() >= 400)
+			packageLoadFailures.push(`${response.status()} ${response.url()}`);
+	});
+	editor = new Editor(page, demo.server.url, ARTIFACTS);
+	await editor.signIn(DEMO_OWNER.email, DEMO_OWNER.password);
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await demo?.stop();
+});
+
+afterEach(() => {
+	expect(pageErrors).toEqual([]);
+	expect(packageLoadFailures).toEqual([]);
+});
+
+const actionsOf = (resources: typeof convosoResources) =>
+	resources.flatMap((resource) => resource.operations.map((operation) => operation.action));
+
+describe('the node creator', () => {
+	it.each(['light', 'dark'] as const)(
+		'finds both providers by "callback" with their %s icons, and lists each action',
+		async (theme) => {
+			await page.addInitScript(`localStorage.setItem('N8N_THEME', '${theme}')`);
+			await editor.newWorkflow();
+			const found = await editor.searchNodeCreator('callback', 'first-step');
+			await editor.screenshot(`node-creator-${theme}`);
+			expect(found.map((item) => item.name)).toEqual(expect.arrayContaining(['Convoso', 'Speko']));
+			for (const [name, trigger] of [
+				['Convoso', new ConvosoTrigger()],
+				['Speko', new SpekoTrigger()],
+			] as const) {
+				const entry = found.find((item) => item.name === name);
+				// The combined entry shows the trigger's description: it reads right for both.
+				expect(entry?.description).toBe(trigger.description.description);
+				expect(entry?.icon).toMatch(
+					new RegExp(`${name.toLowerCase()}${theme === 'dark' ? '\\.dark' : ''}\\.svg`),
+				);
+			}
+			await editor.closeNodeCreator();
+			// The rest of the run in the light theme again.
+			await page.addInitScript(`localStorage.setItem('N8N_THEME', 'light')`);
+		},
+	);
+
+	it.each([
+		['Convoso', convosoResources],
+		['Speko', spekoResources],
+	] as const)('lists every %s action with its action text', async (name, resources) => {
+		await editor.newWorkflow();
+		await editor.addFirstStep('manual');
+		await editor.searchNodeCreator(name);
+		const actions = await editor.nodeCreatorActions(name);
+		await editor.screenshot(`${name.toLowerCase()}-actions`);
+		expect([...actions].sort()).toEqual(expect.arrayContaining([...actionsOf(resources)].sort()));
+		await editor.closeNodeCreator();
+	});
+});
+
+describe('the example workflows', () => {
+	it.each([
+		['convosoDemo00001', 'Pending callbacks', 'convoso'],
+		['convosoDemo00002', 'Read it back', 'convoso'],
+		['spekoDemo0000001', 'List scheduled', 'speko'],
+	])('%s, executed from the editor, shows normalized callbacks', async (id, lastNode, provider) => {
+		await editor.openWorkflow(id);
+		await editor.executeWorkflow(lastNode);
+		await editor.openNode(lastNode);
+		await editor.screenshot(`${id}-output`);
+		// The table view: one column per field of the normalized callback.
+		const { columns, rows } = await editor.outputTable();
+		const fields = Object.keys((callbackSchema as { properties: object }).properties);
+		expect(columns).toEqual(expect.arrayContaining(fields));
+		expect(rows.length).toBeGreaterThan(0);
+		for (const row of rows) {
+			const cell = (field: string) => row[columns.indexOf(field)];
+			expect(cell('provider')).toBe(provider);
+			expect(STATUSES).toContain(cell('status'));
+			expect(cell('scheduledAt')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+		}
+		await editor.closeNode();
+	});
+
+	it('Fetch Test Event on the Callback Due trigger shows a callback', async () => {
+		// One callback fell due a minute ago (ten minutes of lead time): the most recent match.
+		const due = demo.sandbox.convoso.addCallback({
+			callback_time: DateTime.now()
+				.setZone('America/New_York')
+				.plus({ minutes: 9 })
+				.toFormat('yyyy-MM-dd HH:mm:ss'),
+		});
+		await editor.openWorkflow('convosoDueDemo01');
+		await editor.openNode('Callback due soon');
+		expect((await editor.notices()).join(' ')).toMatch(
+			/most recent matching callback of the last day/,
+		);
+		expect(await editor.executeNode()).toMatch(/Fetch Test Event/i);
+		await editor.screenshot('trigger-test-event');
+		const [item] = (await editor.outputJson()) as Array<Record<string, unknown>>;
+		expect(item).toMatchObject({ id: due.id, provider: 'convoso' });
+		await editor.closeNode();
+	});
+});
+
+describe('building a workflow from a blank canvas', () => {
+	it('Manual Trigger, then Convoso → Schedule a callback with a lead picked from the list and a zone from the list, creates it', async () => {
+		await editor.newWorkflow();
+		await editor.addFirstStep('manual');
+		await editor.searchNodeCreator('Convoso');
+		await editor.nodeCreatorActions('Convoso');
+		await editor.pickNodeCreatorAction('Schedule a callback');
+
+		// The lead list comes from the sandbox; searching by name asks Convoso again.
+		const lead = demo.sandbox.convoso.leads().find((l) => l.last_name === 'Smith')!;
+		const entries = await editor.locatorEntries('leadId', `${lead.first_name} ${lead.last_name}`);
+		expect(entries.some((entry) => entry.includes(`(ID ${lead.id})`))).toBe(true);
+		await editor.pickLocatorEntry(`(ID ${lead.id})`);
+
+		// The zone list is searchable; the Dispatch-style notices are absent here.
+		expect(await editor.optionsMatching('timeZone', 'Kathm')).toEqual(['Asia/Kathmandu']);
+		await editor.chooseOption('timeZone', 'Asia/Kathmandu');
+		await editor.fillParameter('callbackTime', '2026-12-20T10:30:00');
+		// Focus moves on, so the date picker closes before the screenshot.
+		await editor.parameter('comments').locator('textarea').click();
+		fs.copyFileSync(await editor.screenshot('create-callback-panel'), README_SCREENSHOT);
+		const before = demo.sandbox.convoso.callbacks().length;
+		await editor.executeNode();
+		await editor.screenshot('create-callback-output');
+		const [created] = (await editor.outputJson()) as Array<Record<string, unknown>>;
+		// 10:30 in Kathmandu (+5:45) is 04:45 UTC.
+		expect(created).toMatchObject({
+			provider: 'convoso',
+			leadId: lead.id,
+			scheduledAt: '2026-12-20T04:45:00Z',
+		});
+		expect(demo.sandbox.convoso.callbacks()).toHaveLength(before + 1);
+		expect(demo.sandbox.convoso.getCallback(created.id as number)?.lead_id).toBe(lead.id);
+		await editor.closeNode();
+	});
+});
+
+describe('parameter panels', () => {
+	it("every Speko operation's panel opens, and Dispatch Now says it places a real call", async () => {
+		await editor.newWorkflow();
+		await editor.addFirstStep('manual');
+		await editor.searchNodeCreator('Speko');
+		await editor.nodeCreatorActions('Speko');
+		await editor.pickNodeCreatorAction('Dispatch a callback now');
+		expect((await editor.notices()).join(' ')).toMatch(/places a real phone call/);
+		const entries = await editor.locatorEntries('callbackId');
+		const scheduled = demo.sandbox.speko.callbacks().filter((c) => c.status === 'scheduled');
+		expect(entries).toHaveLength(Math.min(scheduled.length, 100));
+		await editor.screenshot('speko-dispatch-panel');
+		for (const operation of new Speko().description.properties.find((p) => p.name === 'operation')!
+			.options as Array<{ name: string }>) {
+			await editor.chooseOption('operation', operation.name);
+			await editor.screenshot(`speko-${operation.name.toLowerCase().replace(/ /g, '-')}`);
+		}
+		await editor.closeNode();
+	});
+
+	it("every Convoso operation's panel opens with its fields", async () => {
+		await editor.newWorkflow();
+		await editor.addFirstStep('manual');
+		await editor.searchNodeCreator('Convoso');
+		await editor.nodeCreatorActions('Convoso');
+		await editor.pickNodeCreatorAction('Get a callback');
+		const node = new Convoso();
+		const operations = node.description.properties.find(
+			(p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes('callback'),
+		)!.options as Array<{ name: string; value: string }>;
+		for (const operation of operations) {
+			await editor.chooseOption('operation', operation.name);
+			const fields = node.description.properties.filter(
+				(p) =>
+					p.displayOptions?.show?.operation?.includes(operation.value) &&
+					p.displayOptions?.show?.resource?.includes('callback') &&
+					!p.displayOptions?.show?.recipient &&
+					!p.displayOptions?.show?.returnAll &&
+					// Collections show an "Add" button until an option is added.
+					!['collection', 'fixedCollection'].includes(p.type),
+			);
+			for (const field of fields) await editor.parameter(field.name).waitFor();
+			await editor.screenshot(`convoso-${operation.value}`);
+		}
+		await editor.closeNode();
+	});
+});
