@@ -3,6 +3,7 @@ import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { defaultRuntime } from '../shared/runtime';
 import type { Runtime } from '../shared/runtime';
 import { pollTrigger, TRIGGER_SUBTITLE, triggerDescription } from '../shared/trigger';
+import { convosoListSearch } from './listSearch';
 import { convosoTrigger } from './trigger';
 
 /** Starts a workflow when a Convoso callback is created or falls due. */
@@ -20,7 +21,10 @@ export class ConvosoTrigger implements INodeType {
 
 	poll: INodeType['poll'];
 
+	methods: INodeType['methods'];
+
 	constructor(runtime: Runtime = defaultRuntime) {
 		this.poll = pollTrigger(convosoTrigger, runtime);
+		this.methods = { listSearch: convosoListSearch(runtime) };
 	}
 }

@@ -1,4 +1,4 @@
-import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { stringOrNull, toE164 } from '../shared/callback';
 import type { Runtime } from '../shared/runtime';
@@ -48,6 +48,35 @@ export function convosoListSearch(runtime: Runtime) {
 			};
 		},
 
+		async searchCampaigns(this: ILoadOptionsFunctions, filter?: string) {
+			return await seenOnCallbacks(
+				this,
+				runtime,
+				(r) => ({ id: r.campaign_id, name: stringOrNull(r.campaign_name) }),
+				filter,
+			);
+		},
+
+		async searchLists(this: ILoadOptionsFunctions, filter?: string) {
+			// Convoso names the list of a callback's lead in `directory_name`.
+			return await seenOnCallbacks(
+				this,
+				runtime,
+				(r) => ({ id: r.list_id, name: stringOrNull(r.directory_name) }),
+				filter,
+			);
+		},
+
+		async searchUsers(this: ILoadOptionsFunctions, filter?: string) {
+			return await seenOnCallbacks(
+				this,
+				runtime,
+				// Search answers carry the agent's id in `user` (some shapes in `user_id`).
+				(r) => ({ id: r.user_id ?? r.user, name: stringOrNull(r.user_name) }),
+				filter,
+			);
+		},
+
 		/** Pending callbacks, soonest first as Convoso lists them; a number searches by ID. */
 		async searchCallbacks(
 			this: ILoadOptionsFunctions,
@@ -82,6 +111,42 @@ export function convosoListSearch(runtime: Runtime) {
 			};
 		},
 	};
+}
+
+/** How many callbacks the campaign, list and user pickers look at: one page, Convoso's largest. */
+const SEEN_ON = 5_000;
+
+/**
+ * The distinct campaigns, lists or agents on the account's callbacks (one request),
+ * matching the search text by name or ID, sorted by name.
+ */
+async function seenOnCallbacks(
+	ctx: ILoadOptionsFunctions,
+	runtime: Runtime,
+	pick: (record: IDataObject) => { id: unknown; name: string | null },
+	filter: string | undefined,
+): Promise<INodeListSearchResult> {
+	const client = new ProviderClient(ctx, convosoSpec, runtime);
+	const { body, nothingMatched } = await convosoCall(
+		client,
+		'/callbacks/search',
+		{ offset: 0, limit: SEEN_ON },
+		{ idempotent: true },
+	);
+	if (nothingMatched) return { results: [] };
+	const text = filter?.trim().toLowerCase() ?? '';
+	const byId = new Map<string, string>();
+	for (const record of unwrapPage(body).results) {
+		const { id, name } = pick(record);
+		const key = stringOrNull(id);
+		if (key === null || byId.has(key)) continue;
+		byId.set(key, name ?? '');
+	}
+	const results = [...byId]
+		.filter(([id, name]) => text === '' || id === text || name.toLowerCase().includes(text))
+		.map(([id, name]) => ({ name: name ? `${name} (ID ${id})` : `ID ${id}`, value: id }))
+		.sort((a, b) => a.name.localeCompare(b.name));
+	return { results };
 }
 
 function leadFilter(filter: string | undefined): Record<string, string> {

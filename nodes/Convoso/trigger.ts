@@ -2,10 +2,11 @@ import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { PollCandidate, PollSource } from '../shared/poll';
+import { idOf } from '../shared/locators';
 import type { TriggerAdapter } from '../shared/trigger';
 import { optionalPositiveInteger, requireOneOf } from '../shared/validate';
 import { STAGES } from './actions/callback/getMany.operation';
-import { getAccount } from './actions/common';
+import { campaignIdField, getAccount, listIdField, userIdField } from './actions/common';
 import { convosoStatus, normalizeConvosoCallback } from './normalize';
 import { CALLBACK_PAGE_SIZE, callbackPages } from './search';
 import { convosoLocalTimeToMs } from './time';
@@ -35,8 +36,8 @@ export const convosoTrigger: TriggerAdapter = {
 			default: {},
 			description: 'Applied by Convoso, on the server',
 			options: [
-				{ displayName: 'Campaign ID', name: 'campaignId', type: 'string', default: '' },
-				{ displayName: 'List ID', name: 'listId', type: 'string', default: '' },
+				campaignIdField,
+				listIdField,
 				{
 					displayName: 'Recipient',
 					name: 'recipient',
@@ -57,7 +58,7 @@ export const convosoTrigger: TriggerAdapter = {
 					})),
 					default: 'PENDING',
 				},
-				{ displayName: 'User ID', name: 'userId', type: 'string', default: '' },
+				userIdField,
 			],
 		},
 	],
@@ -65,9 +66,9 @@ export const convosoTrigger: TriggerAdapter = {
 	readFilters(ctx) {
 		const raw = ctx.getNodeParameter('filters', {}) as IDataObject;
 		return {
-			campaign_id: optionalPositiveInteger(raw.campaignId, 'Campaign ID'),
-			list_id: optionalPositiveInteger(raw.listId, 'List ID'),
-			user_id: optionalPositiveInteger(raw.userId, 'User ID'),
+			campaign_id: optionalPositiveInteger(idOf(raw.campaignId), 'Campaign'),
+			list_id: optionalPositiveInteger(idOf(raw.listId), 'List'),
+			user_id: optionalPositiveInteger(idOf(raw.userId), 'User'),
 			recipient: raw.recipient
 				? requireOneOf(raw.recipient, ['System', 'Personal'], 'Recipient')
 				: undefined,

@@ -13,13 +13,15 @@ export function idLocator(options: {
 	placeholder: string;
 	/** What a typed id must look like, checked in the editor (the node checks again). */
 	idPattern?: { regex: string; message: string };
+	/** Default true; false for filters. */
+	required?: boolean;
 }): INodeProperties {
 	return {
 		displayName: options.displayName,
 		name: options.name,
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
-		required: true,
+		required: options.required ?? true,
 		description: options.description,
 		modes: [
 			{
@@ -52,4 +54,14 @@ export function idLocator(options: {
 /** The id chosen in a locator (or a plain value, as older workflows and AI tools give). */
 export function locatorValue(ctx: IExecuteFunctions, name: string, itemIndex: number): unknown {
 	return ctx.getNodeParameter(name, itemIndex, undefined, { extractValue: true });
+}
+
+/**
+ * The id inside a locator value found in a collection (filters, update fields),
+ * where n8n hands over the locator object itself; plain values pass unchanged.
+ */
+export function idOf(value: unknown): unknown {
+	if (typeof value === 'object' && value !== null && (value as { __rl?: unknown }).__rl === true)
+		return (value as { value?: unknown }).value;
+	return value;
 }

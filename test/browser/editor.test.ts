@@ -22,8 +22,8 @@ import { launchChromium } from './chromium';
 import { Editor } from './editor';
 
 const ARTIFACTS = path.join(__dirname, 'artifacts');
-/** The node panel the README shows, refreshed by every run. */
-const README_SCREENSHOT = path.join(__dirname, 'node-panel.png');
+/** A node panel as the README shows it (test/browser/node-panel.png is a copy from a run). */
+const PANEL_SCREENSHOT = path.join(ARTIFACTS, 'node-panel.png');
 const STATUSES = [
 	'scheduled',
 	'past_due',
@@ -180,7 +180,7 @@ describe('building a workflow from a blank canvas', () => {
 		await editor.fillParameter('callbackTime', '2026-12-20T10:30:00');
 		// Focus moves on, so the date picker closes before the screenshot.
 		await editor.parameter('comments').locator('textarea').click();
-		fs.copyFileSync(await editor.screenshot('create-callback-panel'), README_SCREENSHOT);
+		fs.copyFileSync(await editor.screenshot('create-callback-panel'), PANEL_SCREENSHOT);
 		const before = demo.sandbox.convoso.callbacks().length;
 		await editor.executeNode();
 		await editor.screenshot('create-callback-output');

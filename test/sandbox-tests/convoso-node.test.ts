@@ -181,12 +181,13 @@ describe('Callback → Search', () => {
 		for (const filters of [
 			{ startDate: '03/05/2026' },
 			{ campaignId: 'abc' },
+			{ campaignId: { __rl: true, mode: 'id', value: 'x7' } },
 			{ startDate: '2026-05-01', endDate: '2026-04-01' },
 			{ stage: 'LATE' },
 		]) {
 			const result = await run({ resource: 'callback', operation: 'getMany', filters });
 			expect(result.error?.constructor.name).toBe('NodeOperationError');
-			expect(result.error?.message).toMatch(/Start Date|Campaign ID|End Date|Stage/);
+			expect(result.error?.message).toMatch(/Start Date|'Campaign'|End Date|Stage/);
 		}
 		expect(convosoRequests()).toHaveLength(0);
 	});
@@ -334,7 +335,7 @@ describe('Callback → Create', () => {
 	});
 
 	it.each([
-		[{ recipient: 'personal', userId: '' }, 'User ID'],
+		[{ recipient: 'personal', userId: '' }, "'User'"],
 		[{ leadId: 'abc' }, "'Lead'"],
 		[{ leadId: '' }, "'Lead'"],
 		[{ leadId: { __rl: true, mode: 'id', value: 'x1' } }, "'Lead'"],
@@ -343,7 +344,8 @@ describe('Callback → Create', () => {
 		[{ callbackTime: '' }, 'Callback Time'],
 		[{ timeZone: 'Mars/Olympus' }, 'Time Zone'],
 		[{ callbackTime: '2026-03-08T02:30', timeZone: 'America/New_York' }, 'Callback Time'],
-		[{ recipient: 'personal', userId: '12x' }, 'User ID'],
+		[{ recipient: 'personal', userId: '12x' }, "'User'"],
+		[{ recipient: 'personal', userId: { __rl: true, mode: 'list', value: '' } }, "'User'"],
 	])('rejects %j before any request, naming %s', async (overrides, field) => {
 		const before = sandbox.convoso.callbacks().length;
 		const result = await run({

@@ -141,6 +141,51 @@ describe('Convoso pickers', () => {
 	});
 });
 
+describe('Convoso campaign, list and user pickers', () => {
+	it('list the campaigns, lists and agents seen on the callbacks, by name, searchable', async () => {
+		const callbacks = sandbox.convoso.callbacks();
+		const campaigns = await convosoList('searchCampaigns');
+		expect(requests('convoso')[0].form).toMatchObject({ offset: '0', limit: '5000' });
+		const campaignIds = new Set(callbacks.map((c) => String(c.campaign_id)));
+		expect(new Set(campaigns.results.map((r) => r.value))).toEqual(campaignIds);
+		const names = campaigns.results.map((r) => r.name);
+		expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+		expect(names).toContain('Sales Campaign (ID 111)');
+		expect((await convosoList('searchCampaigns', 'renew')).results.map((r) => r.name)).toEqual([
+			'Renewals (ID 112)',
+		]);
+
+		const lists = await convosoList('searchLists');
+		expect(new Set(lists.results.map((r) => r.value))).toEqual(
+			new Set(callbacks.map((c) => String(c.list_id))),
+		);
+		expect(lists.results.map((r) => r.name)).toContain('Spring Leads (ID 333)');
+		const users = await convosoList('searchUsers', 'jane');
+		expect(users.results).toEqual([{ name: 'Jane Smith (ID 12345)', value: '12345' }]);
+	});
+
+	it('a campaign picked in the Get Many filters is the campaign Convoso filters by', async () => {
+		const result = await runNode({
+			nodeType: new Convoso(new VirtualRuntime()),
+			credentialType: new ConvosoApi(),
+			credentials: convosoCredentials(),
+			parameters: {
+				resource: 'callback',
+				operation: 'getMany',
+				limit: 5,
+				filters: {
+					campaignId: { __rl: true, mode: 'list', value: '112', cachedResultName: 'Renewals' },
+					userId: { __rl: true, mode: 'id', value: '12345' },
+				},
+			},
+		});
+		expect(result.error).toBeUndefined();
+		expect(requests('convoso')[0].form).toMatchObject({ campaign_id: '112', user_id: '12345' });
+		for (const item of result.items)
+			expect(item.json).toMatchObject({ campaignId: 112, agentId: 12345 });
+	});
+});
+
 describe('Speko picker', () => {
 	it('lists scheduled callbacks, filtered by phone digits', async () => {
 		const list = (filter?: string) =>

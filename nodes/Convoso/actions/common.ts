@@ -24,6 +24,46 @@ export const callbackIdField = idLocator({
 	idPattern: { regex: '^\\s*\\d+\\s*$', message: 'A Convoso callback ID is a number' },
 });
 
+const numericId = (what: string) => ({
+	regex: '^\\s*\\d+\\s*$',
+	message: `A Convoso ${what} ID is a number`,
+});
+
+/**
+ * Pickers for the campaign, list and user fields. Convoso's documents give no
+ * search for these, so the lists show those seen on the account's callbacks
+ * (campaign and agent names as Convoso gives them); any ID can still be typed.
+ */
+export const campaignIdField = idLocator({
+	displayName: 'Campaign',
+	name: 'campaignId',
+	description: "A campaign seen on the account's callbacks, or its ID",
+	searchListMethod: 'searchCampaigns',
+	placeholder: '111',
+	idPattern: numericId('campaign'),
+	required: false,
+});
+
+export const listIdField = idLocator({
+	displayName: 'List',
+	name: 'listId',
+	description: "A lead list seen on the account's callbacks, or its ID",
+	searchListMethod: 'searchLists',
+	placeholder: '333',
+	idPattern: numericId('list'),
+	required: false,
+});
+
+export const userIdField = idLocator({
+	displayName: 'User',
+	name: 'userId',
+	description: "An agent seen on the account's callbacks, or the agent's user ID",
+	searchListMethod: 'searchUsers',
+	placeholder: '12345',
+	idPattern: numericId('user'),
+	required: false,
+});
+
 export const leadIdField = idLocator({
 	displayName: 'Lead',
 	name: 'leadId',

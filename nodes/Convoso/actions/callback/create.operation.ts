@@ -21,6 +21,7 @@ import {
 	readCallbackTime,
 	simplifyField,
 	timeZoneField,
+	userIdField,
 } from '../common';
 
 export const properties: INodeProperties[] = [
@@ -44,10 +45,7 @@ export const properties: INodeProperties[] = [
 		default: 'system',
 	},
 	{
-		displayName: 'User ID',
-		name: 'userId',
-		type: 'string',
-		default: '',
+		...userIdField,
 		required: true,
 		displayOptions: { show: { recipient: ['personal'] } },
 		description: 'The agent who gets the reminder to call the lead',
@@ -72,11 +70,12 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 		['system', 'personal'],
 		'Recipient',
 	);
-	const userIdValue = this.getNodeParameter('userId', itemIndex, '');
-	const userId = optionalPositiveInteger(userIdValue, 'User ID');
+	const userIdValue =
+		recipient === 'personal' ? locatorValue(this, 'userId', itemIndex) : undefined;
+	const userId = optionalPositiveInteger(userIdValue, 'User');
 	if (recipient === 'personal' && userId === undefined) {
 		throw new InputError(
-			'User ID',
+			'User',
 			userIdValue,
 			'the ID of the agent who gets the callback: a Personal callback needs one',
 		);

@@ -10,9 +10,18 @@ import {
 	requireOneOf,
 } from '../../../shared/validate';
 import type { ItemOperation } from '../../../shared/actions';
+import { idOf } from '../../../shared/locators';
 import { normalizeConvosoCallback } from '../../normalize';
 import { callbackPages } from '../../search';
-import { getAccount, limitField, returnAllField, simplifyField } from '../common';
+import {
+	campaignIdField,
+	getAccount,
+	limitField,
+	listIdField,
+	returnAllField,
+	simplifyField,
+	userIdField,
+} from '../common';
 
 export const STAGES = ['PENDING', 'PAST_DUE', 'COMPLETED', 'DISMISSED', 'MISSED'] as const;
 
@@ -28,7 +37,7 @@ export const properties: INodeProperties[] = [
 		options: [
 			{ displayName: 'Account ID', name: 'accountId', type: 'string', default: '' },
 			{ displayName: 'Callback ID', name: 'callbackId', type: 'string', default: '' },
-			{ displayName: 'Campaign ID', name: 'campaignId', type: 'string', default: '' },
+			campaignIdField,
 			{
 				displayName: 'Comments Contain',
 				name: 'comments',
@@ -45,7 +54,7 @@ export const properties: INodeProperties[] = [
 				description: 'Last callback date to include (inclusive), in the account time zone',
 			},
 			{ displayName: 'Lead ID', name: 'leadId', type: 'string', default: '' },
-			{ displayName: 'List ID', name: 'listId', type: 'string', default: '' },
+			listIdField,
 			{
 				displayName: 'Recipient',
 				name: 'recipient',
@@ -77,13 +86,7 @@ export const properties: INodeProperties[] = [
 				placeholder: 'YYYY-MM-DD',
 				description: 'First callback date to include, in the account time zone',
 			},
-			{
-				displayName: 'User ID',
-				name: 'userId',
-				type: 'string',
-				default: '',
-				description: 'The agent the callbacks are assigned to',
-			},
+			{ ...userIdField, description: 'The agent the callbacks are assigned to' },
 		],
 	},
 	simplifyField,
@@ -94,13 +97,13 @@ export function searchFilters(filters: IDataObject): IDataObject {
 	const form: IDataObject = {
 		start_date: optionalDate(filters.startDate, 'Start Date'),
 		end_date: optionalDate(filters.endDate, 'End Date'),
-		campaign_id: optionalPositiveInteger(filters.campaignId, 'Campaign ID'),
+		campaign_id: optionalPositiveInteger(idOf(filters.campaignId), 'Campaign'),
 		comments: optionalText(filters.comments),
 		account_id: optionalPositiveInteger(filters.accountId, 'Account ID'),
 		id: optionalPositiveInteger(filters.callbackId, 'Callback ID'),
 		lead_id: optionalPositiveInteger(filters.leadId, 'Lead ID'),
-		list_id: optionalPositiveInteger(filters.listId, 'List ID'),
-		user_id: optionalPositiveInteger(filters.userId, 'User ID'),
+		list_id: optionalPositiveInteger(idOf(filters.listId), 'List'),
+		user_id: optionalPositiveInteger(idOf(filters.userId), 'User'),
 		recipient: filters.recipient
 			? requireOneOf(filters.recipient, ['System', 'Personal'], 'Recipient')
 			: undefined,

@@ -6,7 +6,7 @@ import { InputError } from '../../../shared/errors';
 import { toIsoUtc } from '../../../shared/time';
 import { optionalPositiveInteger, optionalText, requireOneOf } from '../../../shared/validate';
 import type { ItemOperation } from '../../../shared/actions';
-import { locatorValue } from '../../../shared/locators';
+import { idOf, locatorValue } from '../../../shared/locators';
 import { readBack } from '../../search';
 import { convosoCall } from '../../transport';
 import {
@@ -17,6 +17,7 @@ import {
 	readCallbackTime,
 	simplifyField,
 	timeZoneField,
+	userIdField,
 } from '../common';
 
 export const properties: INodeProperties[] = [
@@ -53,13 +54,7 @@ export const properties: INodeProperties[] = [
 				...timeZoneField,
 				description: `Zone of the new Callback Time. ${timeZoneField.description}`,
 			},
-			{
-				displayName: 'User ID',
-				name: 'userId',
-				type: 'string',
-				default: '',
-				description: 'Reassign the callback to this agent',
-			},
+			{ ...userIdField, description: 'Reassign the callback to this agent' },
 		],
 	},
 	simplifyField,
@@ -91,7 +86,7 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 			'to come with a Callback Time: Convoso changes both together',
 		);
 	}
-	const userId = optionalPositiveInteger(fields.userId, 'User ID');
+	const userId = optionalPositiveInteger(idOf(fields.userId), 'User');
 	if (userId !== undefined) form.user_id = result.agentId = userId;
 	if (fields.recipient !== undefined) {
 		form.recipient = requireOneOf(fields.recipient, ['system', 'personal'], 'Recipient');
