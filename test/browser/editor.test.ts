@@ -244,3 +244,33 @@ describe('parameter panels', () => {
 		await editor.closeNode();
 	});
 });
+
+describe('credential tests in the editor', () => {
+	it.each([
+		[
+			'Convoso (sandbox)',
+			'apiToken',
+			'sandbox-convoso-token',
+			/Convoso rejected the API token \(".+"\)\. Check the API token in the Convoso credential/,
+		],
+		[
+			'Speko (sandbox)',
+			'apiKey',
+			'sk_test_sandbox_speko',
+			/Speko rejected the API key \(HTTP 401\)\. Check the API key in the Speko credential/,
+		],
+	])(
+		"%s passes with the sandbox secret and fails with a wrong one, in the node's words",
+		async (name, field, secret, failure) => {
+			await editor.openCredential(name);
+			const wrong = await editor.saveCredential({ [field]: 'wrong-secret-value' });
+			await editor.screenshot(`credential-${field}-wrong`);
+			expect(wrong.ok).toBe(false);
+			expect(wrong.message).toMatch(failure);
+			const right = await editor.saveCredential({ [field]: secret });
+			await editor.screenshot(`credential-${field}-right`);
+			expect(right).toMatchObject({ ok: true });
+			await editor.closeCredential();
+		},
+	);
+});

@@ -41,6 +41,18 @@ const SELECTORS = {
 		locatorItem: '[data-test-id=rlc-item]',
 		notice: 'div.notice.parameter-item[role=alert]',
 	},
+	credentials: {
+		listItem: '[data-test-id=resources-list-item]',
+		dialog: '[data-test-id=credential-edit-dialog]',
+		field: (name: string) =>
+			`[data-test-id=credential-connection-parameter] [data-test-id=parameter-input-${name}] input`,
+		save: '[data-test-id=credential-save-button]',
+		success: '[data-test-id=credentials-config-container-test-success]',
+		failure:
+			'.el-tag--danger:visible, [data-test-id=credentials-config-container-test-failure]:visible',
+		details: 'text=More details',
+		close: '[aria-label="Close this dialog"]:visible, .el-dialog__headerbtn:visible',
+	},
 	dropdownItem: 'li.el-select-dropdown__item[data-test-id=parameter-input-item]:visible',
 	firstStep: '[data-test-id=canvas-add-button]',
 };
@@ -223,6 +235,56 @@ export class Editor {
 		await this.page.keyboard.press('Enter');
 		await this.page.locator(SELECTORS.nodeCreator.panel).waitFor({ state: 'hidden' });
 		if (await this.page.locator(SELECTORS.ndv.panel).isVisible()) await this.closeNode();
+	}
+
+	/** Opens a credential from the Credentials page. */
+	async openCredential(name: string): Promise<void> {
+		await this.page.goto(`${this.baseUrl}/home/credentials`);
+		await this.page.locator(SELECTORS.credentials.listItem, { hasText: name }).first().click();
+		await this.page.locator(SELECTORS.credentials.dialog).waitFor();
+	}
+
+	/**
+	 * Sets a credential field (a password field too), saves (n8n tests the credential
+	 * on save) and returns the outcome with the message the editor shows.
+	 */
+	async saveCredential(fields: Record<string, string>): Promise<{ ok: boolean; message: string }> {
+		for (const [name, value] of Object.entries(fields)) {
+			const input = this.page.locator(SELECTORS.credentials.field(name)).first();
+			await input.click();
+			await input.fill(value);
+		}
+		const save = this.page.locator(SELECTORS.credentials.save);
+		await expectChange(async () => (await save.innerText()).trim(), 'Saved');
+		await save.click();
+		// Saving, then testing: the outcome is shown once the button reads "Saved" again.
+		await expectChange(
+			async () => ((await save.innerText()).trim() === 'Saved' ? 'done' : ''),
+			'',
+			60_000,
+		);
+		const success = this.page.locator(SELECTORS.credentials.success);
+		const failure = this.page.locator(SELECTORS.credentials.failure).first();
+		await success
+			.or(failure)
+			.first()
+			.waitFor({ timeout: 60_000 })
+			.catch(async (error: Error) => {
+				await this.screenshot('credential-test-not-shown');
+				throw error;
+			});
+		if (await success.isVisible()) return { ok: true, message: (await success.innerText()).trim() };
+		const details = this.page.locator(SELECTORS.credentials.details).first();
+		if (await details.isVisible()) await details.click();
+		return {
+			ok: false,
+			message: (await this.page.locator(SELECTORS.credentials.dialog).innerText()).trim(),
+		};
+	}
+
+	async closeCredential(): Promise<void> {
+		await this.page.locator(SELECTORS.credentials.close).first().click();
+		await this.page.locator(SELECTORS.credentials.dialog).waitFor({ state: 'hidden' });
 	}
 
 	/** Opens the node creator and searches; returns the items' names, descriptions and whether each shows an icon. */
