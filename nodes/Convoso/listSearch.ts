@@ -15,7 +15,17 @@ const PAGE = 50;
  * passes the builder's search text as `filter`.
  */
 export function convosoListSearch(runtime: Runtime) {
+	const seen = (pick: (record: IDataObject) => { id: unknown; name: string | null }) =>
+		async function (this: ILoadOptionsFunctions, filter?: string) {
+			return await seenOnCallbacks(this, runtime, pick, filter);
+		};
 	return {
+		searchCampaigns: seen((r) => ({ id: r.campaign_id, name: stringOrNull(r.campaign_name) })),
+		// Convoso names the list of a callback's lead in `directory_name`.
+		searchLists: seen((r) => ({ id: r.list_id, name: stringOrNull(r.directory_name) })),
+		// Search answers carry the agent's id in `user` (some shapes in `user_id`).
+		searchUsers: seen((r) => ({ id: r.user_id ?? r.user, name: stringOrNull(r.user_name) })),
+
 		/** Leads by phone number (digits) or by last name ("first last" for both). */
 		async searchLeads(
 			this: ILoadOptionsFunctions,
@@ -46,35 +56,6 @@ export function convosoListSearch(runtime: Runtime) {
 				}),
 				paginationToken: nextToken(offset, results.length, total),
 			};
-		},
-
-		async searchCampaigns(this: ILoadOptionsFunctions, filter?: string) {
-			return await seenOnCallbacks(
-				this,
-				runtime,
-				(r) => ({ id: r.campaign_id, name: stringOrNull(r.campaign_name) }),
-				filter,
-			);
-		},
-
-		async searchLists(this: ILoadOptionsFunctions, filter?: string) {
-			// Convoso names the list of a callback's lead in `directory_name`.
-			return await seenOnCallbacks(
-				this,
-				runtime,
-				(r) => ({ id: r.list_id, name: stringOrNull(r.directory_name) }),
-				filter,
-			);
-		},
-
-		async searchUsers(this: ILoadOptionsFunctions, filter?: string) {
-			return await seenOnCallbacks(
-				this,
-				runtime,
-				// Search answers carry the agent's id in `user` (some shapes in `user_id`).
-				(r) => ({ id: r.user_id ?? r.user, name: stringOrNull(r.user_name) }),
-				filter,
-			);
 		},
 
 		/** Pending callbacks, soonest first as Convoso lists them; a number searches by ID. */

@@ -1,7 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
 
-import { toIsoUtc } from '../shared/time';
-
 /**
  * Convoso's time formats: callback times are local wall-clock text without a zone
  * ("2026-03-05 14:30:00", "2026-03-05 02:30 PM"), read in the account's zone; a
@@ -60,12 +58,18 @@ function offsetsOf(name: string): ZoneOffsets {
  * A time inside a DST gap (bad data) is read with the offset before the gap.
  */
 export function convosoLocalTimeToIso(text: unknown, zone: string): string | null {
+	const ms = convosoLocalTimeToMs(text, zone);
+	return ms === null ? null : new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+/** Epoch ms of a Convoso local time, or null (see convosoLocalTimeToIso). */
+export function convosoLocalTimeToMs(text: unknown, zone: string): number | null {
 	if (typeof text !== 'string') return null;
 	const match = LOCAL_TIME.exec(text.trim());
 	if (!match) {
 		// Not one of Convoso's formats: an ISO text, perhaps with its own offset.
 		const iso = DateTime.fromISO(text.trim(), { zone });
-		return iso.isValid ? toIsoUtc(iso) : null;
+		return iso.isValid ? iso.toMillis() : null;
 	}
 	if (match[1] === '0000') return null;
 	const [, year, month, day, hourText, minute, second, meridiem] = match;
@@ -84,8 +88,7 @@ export function convosoLocalTimeToIso(text: unknown, zone: string): string | nul
 	) {
 		return null;
 	}
-	const instant = instantOfWallTime(wallMs, offsetsOf(zone));
-	return new Date(instant).toISOString().replace('.000Z', 'Z');
+	return instantOfWallTime(wallMs, offsetsOf(zone));
 }
 
 /**
@@ -100,12 +103,6 @@ function instantOfWallTime(wallMs: number, zone: ZoneOffsets): number {
 	const afterHolds = wallMs - zone.at(after) * 60_000 === after;
 	if (beforeHolds && afterHolds) return Math.min(before, after);
 	return afterHolds ? after : before;
-}
-
-/** Epoch ms of a Convoso local time, or null. */
-export function convosoLocalTimeToMs(text: unknown, zone: string): number | null {
-	const iso = convosoLocalTimeToIso(text, zone);
-	return iso === null ? null : Date.parse(iso);
 }
 
 /**

@@ -2,11 +2,16 @@ import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { PollCandidate, PollSource } from '../shared/poll';
-import { idOf } from '../shared/locators';
 import type { TriggerAdapter } from '../shared/trigger';
-import { optionalPositiveInteger, requireOneOf } from '../shared/validate';
-import { STAGES } from './actions/callback/getMany.operation';
-import { campaignIdField, getAccount, listIdField, userIdField } from './actions/common';
+import { searchFilters } from './actions/callback/getMany.operation';
+import {
+	campaignIdField,
+	getAccount,
+	listIdField,
+	recipientFilterField,
+	stageFilterField,
+	userIdField,
+} from './actions/common';
 import { convosoStatus, normalizeConvosoCallback } from './normalize';
 import { CALLBACK_PAGE_SIZE, callbackPages } from './search';
 import { convosoLocalTimeToMs } from './time';
@@ -35,45 +40,13 @@ export const convosoTrigger: TriggerAdapter = {
 			placeholder: 'Add Filter',
 			default: {},
 			description: 'Applied by Convoso, on the server',
-			options: [
-				campaignIdField,
-				listIdField,
-				{
-					displayName: 'Recipient',
-					name: 'recipient',
-					type: 'options',
-					options: [
-						{ name: 'System', value: 'System' },
-						{ name: 'Personal', value: 'Personal' },
-					],
-					default: 'System',
-				},
-				{
-					displayName: 'Stage',
-					name: 'stage',
-					type: 'options',
-					options: STAGES.map((stage) => ({
-						name: stage.charAt(0) + stage.slice(1).toLowerCase().replace('_', ' '),
-						value: stage,
-					})),
-					default: 'PENDING',
-				},
-				userIdField,
-			],
+			options: [campaignIdField, listIdField, recipientFilterField, stageFilterField, userIdField],
 		},
 	],
 
 	readFilters(ctx) {
-		const raw = ctx.getNodeParameter('filters', {}) as IDataObject;
-		return {
-			campaign_id: optionalPositiveInteger(idOf(raw.campaignId), 'Campaign'),
-			list_id: optionalPositiveInteger(idOf(raw.listId), 'List'),
-			user_id: optionalPositiveInteger(idOf(raw.userId), 'User'),
-			recipient: raw.recipient
-				? requireOneOf(raw.recipient, ['System', 'Personal'], 'Recipient')
-				: undefined,
-			stage: raw.stage ? requireOneOf(raw.stage, STAGES, 'Stage') : undefined,
-		};
+		// The trigger's filters are a subset of Get Many's, read the same way.
+		return searchFilters(ctx.getNodeParameter('filters', {}) as IDataObject);
 	},
 
 	async source(client, filters, simplify): Promise<PollSource> {

@@ -54,6 +54,11 @@ beforeAll(async () => {
 	page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 	page.setDefaultTimeout(60_000);
 	page.on('pageerror', (error) => pageErrors.push(error.message));
+	// n8n's own console errors (a 401 before sign-in) are not the package's.
+	page.on('console', (message) => {
+		if (message.type() === 'error' && message.text().includes(demo.instance.packageName))
+			pageErrors.push(message.text());
+	});
 	page.on('response', (response) => {
 		if (response.url().includes(demo.instance.packageName) && response.status() >= 400)
 			packageLoadFailures.push(`${response.status()} ${response.url()}`);

@@ -64,6 +64,32 @@ export const userIdField = idLocator({
 	required: false,
 });
 
+/** Filters Convoso applies on the server, in Get Many and in the trigger. */
+export const recipientFilterField: INodeProperties = {
+	displayName: 'Recipient',
+	name: 'recipient',
+	type: 'options',
+	options: [
+		{ name: 'System', value: 'System', description: 'Dialed automatically' },
+		{ name: 'Personal', value: 'Personal', description: 'Reminder for one agent' },
+	],
+	default: 'System',
+};
+
+export const stageFilterField: INodeProperties = {
+	displayName: 'Stage',
+	name: 'stage',
+	type: 'options',
+	options: [
+		{ name: 'Completed', value: 'COMPLETED' },
+		{ name: 'Dismissed', value: 'DISMISSED' },
+		{ name: 'Missed', value: 'MISSED' },
+		{ name: 'Past Due', value: 'PAST_DUE' },
+		{ name: 'Pending', value: 'PENDING' },
+	],
+	default: 'PENDING',
+};
+
 export const leadIdField = idLocator({
 	displayName: 'Lead',
 	name: 'leadId',

@@ -18,8 +18,10 @@ import {
 	getAccount,
 	limitField,
 	listIdField,
+	recipientFilterField,
 	returnAllField,
 	simplifyField,
+	stageFilterField,
 	userIdField,
 } from '../common';
 
@@ -55,29 +57,8 @@ export const properties: INodeProperties[] = [
 			},
 			{ displayName: 'Lead ID', name: 'leadId', type: 'string', default: '' },
 			listIdField,
-			{
-				displayName: 'Recipient',
-				name: 'recipient',
-				type: 'options',
-				options: [
-					{ name: 'System', value: 'System', description: 'Dialed automatically' },
-					{ name: 'Personal', value: 'Personal', description: 'Reminder for one agent' },
-				],
-				default: 'System',
-			},
-			{
-				displayName: 'Stage',
-				name: 'stage',
-				type: 'options',
-				options: [
-					{ name: 'Completed', value: 'COMPLETED' },
-					{ name: 'Dismissed', value: 'DISMISSED' },
-					{ name: 'Missed', value: 'MISSED' },
-					{ name: 'Past Due', value: 'PAST_DUE' },
-					{ name: 'Pending', value: 'PENDING' },
-				],
-				default: 'PENDING',
-			},
+			recipientFilterField,
+			stageFilterField,
 			{
 				displayName: 'Start Date',
 				name: 'startDate',
