@@ -51,3 +51,19 @@ it('each provider entry in the node creator reads right for its actions and its 
 		expect(text).toMatch(/start workflows when one is created or falls due$/);
 	}
 });
+
+it('marks the fields a builder must fill as required, where they apply', () => {
+	const required = (node: INodeType, operation: string) =>
+		node.description.properties
+			.filter((p) => p.required && p.displayOptions?.show?.operation?.includes(operation))
+			.map((p) => [p.name, p.displayOptions?.show?.recipient ?? null]);
+	expect(required(new Convoso(), 'create')).toEqual([
+		['leadId', null],
+		['userId', ['personal']],
+		['callbackTime', null],
+	]);
+	for (const operation of ['get', 'update', 'dismiss', 'delete'])
+		expect(required(new Convoso(), operation)).toEqual([['callbackId', null]]);
+	for (const operation of ['get', 'cancel', 'dispatch'])
+		expect(required(new Speko(), operation)).toEqual([['callbackId', null]]);
+});
