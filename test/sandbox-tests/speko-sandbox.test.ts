@@ -593,6 +593,7 @@ describe('Speko sandbox', () => {
 			expect((await control(sandbox, 'GET', '/health')).body.providers).toEqual([
 				'convoso',
 				'speko',
+				'talkdesk',
 			]);
 			await list('?status=failed');
 			const { body } = await control(sandbox, 'GET', '/requests?provider=speko');

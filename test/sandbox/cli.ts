@@ -1,10 +1,11 @@
 /**
  * Runs the sandbox as its own process, for a real n8n or manual testing:
  *
- *   npx tsx test/sandbox/cli.ts [--port 4010] [--convoso-callbacks N] [--speko-callbacks N] [--seed N] [--exit-after SECONDS]
+ *   npx tsx test/sandbox/cli.ts [--port 4010] [--convoso-callbacks N] [--speko-callbacks N] [--talkdesk-callbacks N] [--seed N] [--exit-after SECONDS]
  *
  * Prints one JSON line: {"url": ..., "convoso": {"baseUrl": ..., "token": ...},
- * "speko": {"baseUrl": ..., "key": ...}},
+ * "speko": {"baseUrl": ..., "key": ...}, "talkdesk": {"baseUrl": ..., "tokenUrl": ...,
+ * "clientId": ..., "clientSecret": ...}},
  * then serves until SIGINT/SIGTERM or until --exit-after elapses.
  */
 import { startSandbox } from './server';
@@ -13,6 +14,7 @@ interface CliOptions {
 	port?: number;
 	convosoCallbacks?: number;
 	spekoCallbacks?: number;
+	talkdeskCallbacks?: number;
 	seed?: number;
 	exitAfterSeconds?: number;
 }
@@ -21,6 +23,7 @@ const FLAGS: Record<string, keyof CliOptions> = {
 	'--port': 'port',
 	'--convoso-callbacks': 'convosoCallbacks',
 	'--speko-callbacks': 'spekoCallbacks',
+	'--talkdesk-callbacks': 'talkdeskCallbacks',
 	'--seed': 'seed',
 	'--exit-after': 'exitAfterSeconds',
 };
@@ -58,12 +61,20 @@ async function main(): Promise<void> {
 		seed: options.seed,
 		convoso: { callbacks: options.convosoCallbacks },
 		speko: { callbacks: options.spekoCallbacks },
+		talkdesk: { callbacks: options.talkdeskCallbacks },
 	});
+	const [talkdeskClient] = sandbox.talkdesk.options.clients;
 	console.log(
 		JSON.stringify({
 			url: sandbox.url,
 			convoso: { baseUrl: sandbox.baseUrls.convoso, token: sandbox.convoso.options.token },
 			speko: { baseUrl: sandbox.baseUrls.speko, key: sandbox.speko.options.key },
+			talkdesk: {
+				baseUrl: sandbox.baseUrls.talkdesk,
+				tokenUrl: sandbox.baseUrls.talkdeskToken,
+				clientId: talkdeskClient.id,
+				clientSecret: talkdeskClient.secret,
+			},
 		}),
 	);
 

@@ -3,9 +3,10 @@
  * callback APIs, with seeded data and fault injection.
  *
  * A small core (this file) routes requests to provider modules mounted under a
- * prefix (Convoso under /convoso, Speko under /speko), records every provider
- * request, applies injected faults and serves a JSON control API under /_sandbox
- * for tests that run in another process than the sandbox. To add a provider, write
+ * prefix (Convoso under /convoso, Speko under /speko, Talkdesk under /talkdesk with
+ * its API under /talkdesk/api and its token endpoint under /talkdesk/id), records
+ * every provider request, applies injected faults and serves a JSON control API
+ * under /_sandbox for tests that run in another process than the sandbox. To add a provider, write
  * a ProviderModule and mount it in startSandbox.
  */
 import { createServer } from 'node:http';
@@ -18,6 +19,8 @@ import { FaultQueue, faultOutcome } from './faults';
 import type { ErrorBody, Fault, FaultInjector } from './faults';
 import { SpekoModule } from './speko';
 import type { SpekoOptions, SpekoSandbox } from './speko';
+import { TalkdeskModule } from './talkdesk';
+import type { TalkdeskOptions, TalkdeskSandbox } from './talkdesk';
 
 /** A request as a provider module sees it. */
 export interface SandboxRequest {
@@ -81,6 +84,7 @@ export interface SandboxOptions {
 	seed?: number;
 	convoso?: ConvosoOptions;
 	speko?: SpekoOptions;
+	talkdesk?: TalkdeskOptions;
 	/** The sandbox clock. Default Date.now. */
 	now?: () => number;
 }
@@ -89,11 +93,15 @@ export interface Sandbox {
 	/** e.g. http://127.0.0.1:4010 */
 	url: string;
 	port: number;
-	/** Each provider's base URL, as a credential would hold it. */
-	baseUrls: { convoso: string; speko: string };
+	/**
+	 * Each provider's base URL, as a credential would hold it; talkdeskToken is Talkdesk's
+	 * OAuth token URL (POST, client credentials).
+	 */
+	baseUrls: { convoso: string; speko: string; talkdesk: string; talkdeskToken: string };
 	close(): Promise<void>;
 	convoso: ConvosoSandbox;
 	speko: SpekoSandbox;
+	talkdesk: TalkdeskSandbox;
 	faults: FaultInjector;
 	/** Every provider request so far, oldest first (a live array). */
 	requests: RecordedRequest[];
@@ -126,7 +134,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 	const convoso = new ConvosoModule(options.convoso ?? {}, { seed, now });
 	const speko = new SpekoModule(options.speko ?? {}, { seed, now });
-	const providers: ProviderModule[] = [convoso, speko];
+	const talkdesk = new TalkdeskModule(options.talkdesk ?? {}, { seed, now });
+	const providers: ProviderModule[] = [convoso, speko, talkdesk];
 	const faults = new FaultQueue();
 	const requests: RecordedRequest[] = [];
 	const timers = new PendingTimers();
@@ -235,10 +244,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	return {
 		url,
 		port: address.port,
-		baseUrls: { convoso: `${url}${convoso.prefix}/v1`, speko: `${url}${speko.prefix}` },
+		baseUrls: {
+			convoso: `${url}${convoso.prefix}/v1`,
+			speko: `${url}${speko.prefix}`,
+			talkdesk: `${url}${talkdesk.prefix}/api`,
+			talkdeskToken: `${url}${talkdesk.prefix}/id/oauth/token`,
+		},
 		close,
 		convoso,
 		speko,
+		talkdesk,
 		faults,
 		requests,
 		clearRequests: () => {
