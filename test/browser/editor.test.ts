@@ -16,6 +16,9 @@ import { ConvosoTrigger } from '../../nodes/Convoso/ConvosoTrigger.node';
 import { callbackSchema } from '../../nodes/shared/outputSchemas';
 import { Speko, resources as spekoResources } from '../../nodes/Speko/Speko.node';
 import { SpekoTrigger } from '../../nodes/Speko/SpekoTrigger.node';
+import { resources as talkdeskResources } from '../../nodes/Talkdesk/Talkdesk.node';
+import { TalkdeskTrigger } from '../../nodes/Talkdesk/TalkdeskTrigger.node';
+import { TALKDESK_CLIENT } from '../sandbox/talkdesk';
 import { startDemo, DEMO_OWNER } from '../demo/demo';
 import type { Demo } from '../demo/demo';
 import { launchChromium } from './chromium';
@@ -82,16 +85,19 @@ const actionsOf = (resources: typeof convosoResources) =>
 
 describe('the node creator', () => {
 	it.each(['light', 'dark'] as const)(
-		'finds both providers by "callback" with their %s icons, and lists each action',
+		'finds every provider by "callback" with their %s icons, and lists each action',
 		async (theme) => {
 			await page.addInitScript(`localStorage.setItem('N8N_THEME', '${theme}')`);
 			await editor.newWorkflow();
 			const found = await editor.searchNodeCreator('callback', 'first-step');
 			await editor.screenshot(`node-creator-${theme}`);
-			expect(found.map((item) => item.name)).toEqual(expect.arrayContaining(['Convoso', 'Speko']));
+			expect(found.map((item) => item.name)).toEqual(
+				expect.arrayContaining(['Convoso', 'Speko', 'Talkdesk']),
+			);
 			for (const [name, trigger] of [
 				['Convoso', new ConvosoTrigger()],
 				['Speko', new SpekoTrigger()],
+				['Talkdesk', new TalkdeskTrigger()],
 			] as const) {
 				const entry = found.find((item) => item.name === name);
 				// The combined entry shows the trigger's description: it reads right for both.
@@ -109,6 +115,7 @@ describe('the node creator', () => {
 	it.each([
 		['Convoso', convosoResources],
 		['Speko', spekoResources],
+		['Talkdesk', talkdeskResources],
 	] as const)('lists every %s action with its action text', async (name, resources) => {
 		await editor.newWorkflow();
 		await editor.addFirstStep('manual');
@@ -125,6 +132,7 @@ describe('the example workflows', () => {
 		['convosoDemo00001', 'Pending callbacks', 'convoso'],
 		['convosoDemo00002', 'Read it back', 'convoso'],
 		['spekoDemo0000001', 'List scheduled', 'speko'],
+		['talkdeskDemo00001', 'Reschedule the first', 'talkdesk'],
 	])('%s, executed from the editor, shows normalized callbacks', async (id, lastNode, provider) => {
 		await editor.openWorkflow(id);
 		await editor.executeWorkflow(lastNode);
@@ -263,6 +271,12 @@ describe('credential tests in the editor', () => {
 			'apiKey',
 			'sk_test_sandbox_speko',
 			/Speko rejected the API key \(HTTP 401\)\. Check the API key in the Speko credential/,
+		],
+		[
+			'Talkdesk (sandbox)',
+			'clientSecret',
+			TALKDESK_CLIENT.secret,
+			/Talkdesk refused the client ID and secret \(invalid_client\)/,
 		],
 	])(
 		"%s passes with the sandbox secret and fails with a wrong one, in the node's words",

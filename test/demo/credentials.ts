@@ -4,6 +4,8 @@
  * the provider sandbox the launcher starts in-process.
  */
 
+import { TALKDESK_CLIENT } from '../sandbox/talkdesk';
+
 /** The secrets the sandbox accepts (its defaults): fake, for the sandbox only. */
 export const SANDBOX_CONVOSO_TOKEN = 'sandbox-convoso-token';
 export const SANDBOX_SPEKO_KEY = 'sk_test_sandbox_speko';
@@ -14,6 +16,10 @@ export const CONVOSO_DEMO_CREDENTIAL = {
 	name: 'Convoso (sandbox)',
 } as const;
 export const SPEKO_DEMO_CREDENTIAL = { id: 'spekoSandbox0001', name: 'Speko (sandbox)' } as const;
+export const TALKDESK_DEMO_CREDENTIAL = {
+	id: 'talkdeskSandbox01',
+	name: 'Talkdesk (sandbox)',
+} as const;
 
 /** Convoso's base URL in the sandbox started at `sandboxUrl`. */
 export function convosoSandboxBaseUrl(sandboxUrl: string): string {
@@ -23,6 +29,12 @@ export function convosoSandboxBaseUrl(sandboxUrl: string): string {
 /** Speko's base URL in the sandbox started at `sandboxUrl`. */
 export function spekoSandboxBaseUrl(sandboxUrl: string): string {
 	return `${sandboxUrl.replace(/\/+$/, '')}/speko`;
+}
+
+/** Talkdesk's API base URL and token URL in the sandbox started at `sandboxUrl`. */
+export function talkdeskSandboxUrls(sandboxUrl: string): { api: string; token: string } {
+	const root = `${sandboxUrl.replace(/\/+$/, '')}/talkdesk`;
+	return { api: `${root}/api`, token: `${root}/id/oauth/token` };
 }
 
 export function demoCredentials(sandboxUrl: string): object[] {
@@ -41,6 +53,18 @@ export function demoCredentials(sandboxUrl: string): object[] {
 			...SPEKO_DEMO_CREDENTIAL,
 			type: 'spekoApi',
 			data: { apiKey: SANDBOX_SPEKO_KEY, baseUrl: spekoSandboxBaseUrl(sandboxUrl) },
+		},
+		{
+			...TALKDESK_DEMO_CREDENTIAL,
+			type: 'talkdeskApi',
+			data: {
+				region: 'custom',
+				apiBaseUrl: talkdeskSandboxUrls(sandboxUrl).api,
+				tokenUrl: talkdeskSandboxUrls(sandboxUrl).token,
+				clientId: TALKDESK_CLIENT.id,
+				clientSecret: TALKDESK_CLIENT.secret,
+				scopes: 'schedule-callbacks:read schedule-callbacks:write callback:write',
+			},
 		},
 	];
 }

@@ -91,11 +91,13 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
 			port: await freePortFrom(options.sandboxPort),
 			convoso: { callbacks: options.callbacks, token: SANDBOX_CONVOSO_TOKEN },
 			speko: { key: SANDBOX_SPEKO_KEY },
+			talkdesk: {},
 		});
 		stops.push(() => sandbox.close());
 		const demoData = [
 			`Convoso: ${sandbox.convoso.callbacks().length} callbacks, ${sandbox.convoso.leads().length} leads`,
 			`Speko: ${sandbox.speko.callbacks().length} callbacks`,
+			`Talkdesk: ${sandbox.talkdesk.callbacks().length} callbacks`,
 		];
 		log(`Provider sandbox on ${sandbox.url} (${demoData.join('; ')}).`);
 

@@ -17,7 +17,9 @@ import {
 	SANDBOX_CONVOSO_TOKEN,
 	SANDBOX_SPEKO_KEY,
 	spekoSandboxBaseUrl,
+	talkdeskSandboxUrls,
 } from './credentials';
+import { TALKDESK_CLIENT } from '../sandbox/talkdesk';
 import { startDemo } from './demo';
 import type { Demo } from './demo';
 
@@ -151,6 +153,7 @@ async function main(): Promise<void> {
 			`  Sandbox:   ${sandbox.url}`,
 			`  Convoso:   ${convosoSandboxBaseUrl(sandbox.url)} (token ${SANDBOX_CONVOSO_TOKEN})`,
 			`  Speko:     ${spekoSandboxBaseUrl(sandbox.url)} (key ${SANDBOX_SPEKO_KEY})`,
+			`  Talkdesk:  ${talkdeskSandboxUrls(sandbox.url).api} (client ${TALKDESK_CLIENT.id}, token URL ${talkdeskSandboxUrls(sandbox.url).token})`,
 			...demoData.map((data) => `  Demo data: ${data}`),
 			...credentialTests.map((test) => `  Credential ${test}`),
 			`  Workflows: ${workflows.map((w) => w.name).join(', ')}`,

@@ -3,7 +3,11 @@
  * takes an array; each workflow needs an `id` of at most 21 characters). Node types
  * of this package are `n8n-nodes-callbacks.<node>`.
  */
-import { CONVOSO_DEMO_CREDENTIAL, SPEKO_DEMO_CREDENTIAL } from './credentials';
+import {
+	CONVOSO_DEMO_CREDENTIAL,
+	SPEKO_DEMO_CREDENTIAL,
+	TALKDESK_DEMO_CREDENTIAL,
+} from './credentials';
 
 const PACKAGE_NAME = 'n8n-nodes-callbacks';
 
@@ -22,6 +26,7 @@ interface DemoNode {
 
 const convoso = { convosoApi: { ...CONVOSO_DEMO_CREDENTIAL } };
 const speko = { spekoApi: { ...SPEKO_DEMO_CREDENTIAL } };
+const talkdesk = { talkdeskApi: { ...TALKDESK_DEMO_CREDENTIAL } };
 
 function node(
 	id: string,
@@ -197,6 +202,49 @@ export function demoWorkflows(sandboxUrl: string): object[] {
 				sandboxNote(
 					's0000000-0000-4000-8000-0000000000f1',
 					'Dispatch Now places a real call with a real account: here it only changes the sandbox.',
+				),
+			],
+		),
+		workflow(
+			'talkdeskDemo00001',
+			'Talkdesk: callbacks still to ring, then reschedule one',
+			[
+				manualTrigger('t0000000-0000-4000-8000-000000000001'),
+				node(
+					't0000000-0000-4000-8000-000000000002',
+					'Still to ring',
+					`${PACKAGE_NAME}.talkdesk`,
+					[240, 0],
+					{
+						resource: 'callback',
+						operation: 'getMany',
+						limit: 20,
+						filters: { statuses: ['UNATTEMPTED', 'TO_BE_RETRIED'] },
+					},
+					{ credentials: talkdesk },
+				),
+				node(
+					't0000000-0000-4000-8000-000000000003',
+					'Reschedule the first',
+					`${PACKAGE_NAME}.talkdesk`,
+					[480, 0],
+					{
+						resource: 'callback',
+						operation: 'update',
+						callbackId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+						updateFields: {
+							callbackTime:
+								"={{ $now.setZone('Asia/Kathmandu').plus({ days: 1 }).set({ hour: 10, minute: 0 }).startOf('minute').toISO() }}",
+							timeZone: 'Asia/Kathmandu',
+						},
+					},
+					{ credentials: talkdesk, executeOnce: true },
+				),
+			],
+			[
+				sandboxNote(
+					't0000000-0000-4000-8000-0000000000f1',
+					'n8n fetches the Talkdesk token itself (client credentials). The reschedule is a JSON Patch of /timeToCall and /timezone: 10:00 tomorrow in Kathmandu (+5:45), sent in UTC.',
 				),
 			],
 		),

@@ -804,11 +804,17 @@ export async function createUserFolder(
 		async execute(workflowId, commandOptions) {
 			const result = await run(['execute', `--id=${workflowId}`, '--rawOutput'], commandOptions);
 			const raw = parseRunOutput(result.stdout);
+			// No run printed: what n8n said instead is the only clue, so it becomes the error.
+			const noRun = raw
+				? undefined
+				: {
+						message: `n8n execute printed no run (exit ${result.exitCode}, signal ${result.signal ?? 'none'}); its output ends:\n${tail(`${result.stdout}\n${result.stderr}`, 3000)}`,
+					};
 			return {
 				status: raw?.status ?? 'unknown',
 				runData: raw?.data?.resultData?.runData ?? {},
 				raw,
-				error: raw?.data?.resultData?.error,
+				error: raw?.data?.resultData?.error ?? noRun,
 				lastNodeExecuted: raw?.data?.resultData?.lastNodeExecuted,
 				stdout: result.stdout,
 				stderr: result.stderr,

@@ -1,6 +1,6 @@
 /**
  * The triggers on a real n8n server (`n8n start`): active workflows with the Convoso
- * Trigger and the Speko Trigger (New Callback, polling every minute). A callback
+ * Trigger, the Speko Trigger and the Talkdesk Trigger (New Callback, polling every minute). A callback
  * created in the sandbox must start its workflow within two poll intervals, once.
  */
 import fs from 'node:fs';
@@ -8,6 +8,7 @@ import path from 'node:path';
 
 import { startSandbox } from '../sandbox/server';
 import type { Sandbox } from '../sandbox/server';
+import { TALKDESK_CLIENT } from '../sandbox/talkdesk';
 import { createUserFolder, ensureN8n, packPackage, REPO_ROOT } from './n8n';
 import type { N8nInstance, N8nServer } from './n8n';
 
@@ -22,6 +23,11 @@ const SPEKO = {
 	credential: { id: 'spekoTrigCred0001', name: 'Speko sandbox' },
 	workflowId: 'spekoTrigFlow0001',
 };
+const TALKDESK = {
+	credential: { id: 'talkdeskTrigCred01', name: 'Talkdesk sandbox' },
+	workflowId: 'talkdeskTrigFlow1',
+};
+const TALKDESK_LIST = '/api/schedule-callbacks';
 
 let sandbox: Sandbox;
 let n8n: N8nInstance;
@@ -55,7 +61,11 @@ beforeAll(async () => {
 		);
 	}
 	const [install, tgz] = await Promise.all([ensureN8n(), packPackage()]);
-	sandbox = await startSandbox({ convoso: { callbacks: 200 }, speko: { callbacks: 20 } });
+	sandbox = await startSandbox({
+		convoso: { callbacks: 200 },
+		speko: { callbacks: 20 },
+		talkdesk: { callbacks: 40 },
+	});
 	n8n = await createUserFolder(install, tgz);
 	await n8n.importCredentials([
 		{
@@ -73,6 +83,17 @@ beforeAll(async () => {
 			type: 'spekoApi',
 			data: { apiKey: 'sk_test_sandbox_speko', baseUrl: sandbox.baseUrls.speko },
 		},
+		{
+			...TALKDESK.credential,
+			type: 'talkdeskApi',
+			data: {
+				region: 'custom',
+				apiBaseUrl: sandbox.baseUrls.talkdesk,
+				tokenUrl: sandbox.baseUrls.talkdeskToken,
+				clientId: TALKDESK_CLIENT.id,
+				clientSecret: TALKDESK_CLIENT.secret,
+			},
+		},
 	]);
 	const imported = await n8n.importWorkflows(
 		[
@@ -85,6 +106,12 @@ beforeAll(async () => {
 			triggerWorkflow(SPEKO.workflowId, 'New Speko callbacks', 'n8n-nodes-callbacks.spekoTrigger', {
 				spekoApi: SPEKO.credential,
 			}),
+			triggerWorkflow(
+				TALKDESK.workflowId,
+				'New Talkdesk callbacks',
+				'n8n-nodes-callbacks.talkdeskTrigger',
+				{ talkdeskApi: TALKDESK.credential },
+			),
 		],
 		{ activeState: 'fromJson' },
 	);
@@ -125,8 +152,10 @@ describe('triggers on an n8n server', () => {
 	it('activation polls once (the baseline) and emits nothing old', async () => {
 		await waitForPolls('/v1/callbacks/search', 0, 1, 30_000);
 		await waitForPolls('/v1/callbacks', 0, 1, 30_000);
+		await waitForPolls(TALKDESK_LIST, 0, 1, 30_000);
 		expect(await server.listExecutions(CONVOSO.workflowId)).toEqual([]);
 		expect(await server.listExecutions(SPEKO.workflowId)).toEqual([]);
+		expect(await server.listExecutions(TALKDESK.workflowId)).toEqual([]);
 	});
 
 	it('a new callback starts its workflow at one of the next two polls, exactly once', async () => {
@@ -135,17 +164,21 @@ describe('triggers on an n8n server', () => {
 			comments: 'created during the e2e test',
 		});
 		const spekoCallback = sandbox.speko.addCallback({ reason: 'created during the e2e test' });
+		const talkdeskCallback = sandbox.talkdesk.addCallback({ notes: 'created during the e2e test' });
 
 		// Generous waits for a busy machine; what is checked is which poll emitted it.
-		const [convosoRuns, spekoRuns] = await Promise.all([
+		const [convosoRuns, spekoRuns, talkdeskRuns] = await Promise.all([
 			server.waitForExecutions(CONVOSO.workflowId, (runs) => runs.some(hasEnded), {
 				timeoutMs: 5 * POLL_INTERVAL_MS,
 			}),
 			server.waitForExecutions(SPEKO.workflowId, (runs) => runs.some(hasEnded), {
 				timeoutMs: 5 * POLL_INTERVAL_MS,
 			}),
+			server.waitForExecutions(TALKDESK.workflowId, (runs) => runs.some(hasEnded), {
+				timeoutMs: 5 * POLL_INTERVAL_MS,
+			}),
 		]);
-		// Convoso is polled with one request, Speko with five (one per status).
+		// Convoso and Talkdesk are polled with one request, Speko with five (one per status).
 		expect(
 			pollsBetween('/v1/callbacks/search', createdAt, convosoRuns.find(hasEnded)!),
 		).toBeLessThanOrEqual(2);
@@ -158,6 +191,14 @@ describe('triggers on an n8n server', () => {
 		expect(
 			convosoRun.runData['New callback'][0].data!.main[0]!.map((item) => item.json.id),
 		).toEqual([convosoCallback.id]);
+		expect(
+			pollsBetween(TALKDESK_LIST, createdAt, talkdeskRuns.find(hasEnded)!),
+		).toBeLessThanOrEqual(2);
+		const talkdeskRun = await server.getExecution(talkdeskRuns.find(hasEnded)!.id);
+		expect(talkdeskRun.status).toBe('success');
+		expect(
+			talkdeskRun.runData['New callback'][0].data!.main[0]!.map((item) => item.json.id),
+		).toEqual([talkdeskCallback.id]);
 		const spekoRun = await server.getExecution(spekoRuns.find(hasEnded)!.id);
 		expect(spekoRun.runData['New callback'][0].data!.main[0]!.map((item) => item.json.id)).toEqual([
 			spekoCallback.id,
@@ -169,8 +210,10 @@ describe('triggers on an n8n server', () => {
 		await Promise.all([
 			waitForPolls('/v1/callbacks/search', emittedAt, 2, 3 * POLL_INTERVAL_MS),
 			waitForPolls('/v1/callbacks', emittedAt, 10, 3 * POLL_INTERVAL_MS),
+			waitForPolls(TALKDESK_LIST, emittedAt, 2, 3 * POLL_INTERVAL_MS),
 		]);
 		expect(await server.listExecutions(CONVOSO.workflowId)).toHaveLength(1);
 		expect(await server.listExecutions(SPEKO.workflowId)).toHaveLength(1);
+		expect(await server.listExecutions(TALKDESK.workflowId)).toHaveLength(1);
 	});
 });

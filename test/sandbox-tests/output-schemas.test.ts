@@ -7,9 +7,12 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { ConvosoApi } from '../../credentials/ConvosoApi.credentials';
 import { SpekoApi } from '../../credentials/SpekoApi.credentials';
+import { TalkdeskApi } from '../../credentials/TalkdeskApi.credentials';
 import { Convoso, resources as convosoResources } from '../../nodes/Convoso/Convoso.node';
 import type { Resource } from '../../nodes/shared/actions';
 import { Speko, resources as spekoResources } from '../../nodes/Speko/Speko.node';
+import { Talkdesk, resources as talkdeskResources } from '../../nodes/Talkdesk/Talkdesk.node';
+import { TALKDESK_CLIENT } from '../sandbox/talkdesk';
 import { runNode } from '../helpers/run-node';
 import { VirtualRuntime } from '../helpers/runtime';
 import { startSandbox } from '../sandbox/server';
@@ -17,7 +20,11 @@ import type { Sandbox } from '../sandbox/server';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-	sandbox = await startSandbox({ convoso: { callbacks: 30, leads: 30 }, speko: { callbacks: 30 } });
+	sandbox = await startSandbox({
+		convoso: { callbacks: 30, leads: 30 },
+		speko: { callbacks: 30 },
+		talkdesk: { callbacks: 10 },
+	});
 });
 afterAll(async () => await sandbox.close());
 
@@ -74,6 +81,20 @@ const speko = (parameters: IDataObject) =>
 		parameters,
 	});
 
+const talkdesk = (parameters: IDataObject) =>
+	runNode({
+		nodeType: new Talkdesk(new VirtualRuntime(Date.now())),
+		credentialType: new TalkdeskApi(),
+		credentials: {
+			region: 'custom',
+			apiBaseUrl: sandbox.baseUrls.talkdesk,
+			tokenUrl: sandbox.baseUrls.talkdeskToken,
+			clientId: TALKDESK_CLIENT.id,
+			clientSecret: TALKDESK_CLIENT.secret,
+		},
+		parameters,
+	});
+
 it('every Convoso operation outputs what its schema says', async () => {
 	const id = () => String(sandbox.convoso.addCallback({}).id);
 	const runs: Array<[string, string, IDataObject]> = [
@@ -116,8 +137,38 @@ it('every Speko operation outputs what its schema says', async () => {
 	}
 });
 
-it('every operation of both nodes has a schema', () => {
-	for (const resources of [convosoResources, spekoResources])
+it('every Talkdesk operation outputs what its schema says', async () => {
+	const pending = () => sandbox.talkdesk.addCallback({}).id;
+	const later = new Date(Date.now() + 86_400_000).toISOString();
+	const runs: Array<[string, IDataObject]> = [
+		['getMany', { limit: 10 }],
+		['get', { callbackId: pending() }],
+		[
+			'create',
+			{
+				phoneNumber: '+14155550123',
+				callbackTime: later,
+				timeZone: 'UTC',
+				assignType: 'ANY_ELIGIBLE_AGENT',
+				callerId: '+18005550100',
+			},
+		],
+		['update', { callbackId: pending(), updateFields: { phoneNumber: '+14155550199' } }],
+		['cancel', { callbackId: pending() }],
+		['dispatch', { talkdeskPhoneNumber: '+18005550100', contactPhoneNumber: '+14155550123' }],
+	];
+	for (const [operation, parameters] of runs) {
+		const result = await talkdesk({ resource: 'callback', operation, ...parameters });
+		expect(result.error).toBeUndefined();
+		expect(result.items.length).toBeGreaterThan(0);
+		const schema = schemaOf(talkdeskResources, 'callback', operation);
+		for (const item of result.items)
+			expect([operation, problems(item.json, schema)]).toEqual([operation, []]);
+	}
+});
+
+it('every operation of every node has a schema', () => {
+	for (const resources of [convosoResources, spekoResources, talkdeskResources])
 		for (const resource of resources)
 			for (const operation of resource.operations)
 				expect([resource.value, operation.value, operation.outputSchema?.type]).toEqual([

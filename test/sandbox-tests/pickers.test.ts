@@ -8,13 +8,16 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { ConvosoApi } from '../../credentials/ConvosoApi.credentials';
 import { SpekoApi } from '../../credentials/SpekoApi.credentials';
+import { TalkdeskApi } from '../../credentials/TalkdeskApi.credentials';
 import { Convoso } from '../../nodes/Convoso/Convoso.node';
 import { IANA_TIME_ZONES } from '../../nodes/shared/zones.data';
 import { Speko } from '../../nodes/Speko/Speko.node';
+import { Talkdesk } from '../../nodes/Talkdesk/Talkdesk.node';
 import { runListSearch, runNode } from '../helpers/run-node';
 import { VirtualRuntime } from '../helpers/runtime';
 import { startSandbox } from '../sandbox/server';
 import type { Sandbox } from '../sandbox/server';
+import { TALKDESK_CLIENT } from '../sandbox/talkdesk';
 
 let sandbox: Sandbox;
 
@@ -22,6 +25,7 @@ beforeAll(async () => {
 	sandbox = await startSandbox({
 		convoso: { callbacks: 120, leads: 120 },
 		speko: { callbacks: 30 },
+		talkdesk: { callbacks: 60 },
 	});
 });
 afterAll(async () => await sandbox.close());
@@ -206,6 +210,55 @@ describe('Speko picker', () => {
 		const some = await list(target.to_number.slice(-7));
 		expect(some.results.map((r) => r.value)).toContain(target.id);
 		for (const entry of some.results) expect(entry.name).toContain(target.to_number.slice(-7));
+	});
+});
+
+describe('Talkdesk picker', () => {
+	const list = (filter?: string) =>
+		runListSearch({
+			nodeType: new Talkdesk(new VirtualRuntime()),
+			credentialType: new TalkdeskApi(),
+			credentials: {
+				region: 'custom',
+				apiBaseUrl: sandbox.baseUrls.talkdesk,
+				tokenUrl: sandbox.baseUrls.talkdeskToken,
+				clientId: TALKDESK_CLIENT.id,
+				clientSecret: TALKDESK_CLIENT.secret,
+			},
+			parameters: {},
+			method: 'searchCallbacks',
+			filter,
+		});
+	const pending = () =>
+		sandbox.talkdesk
+			.callbacks()
+			.filter((c) => c.status === 'UNATTEMPTED' || c.status === 'TO_BE_RETRIED');
+
+	it('lists the callbacks still to ring, one page of 500, soonest first', async () => {
+		const all = await list();
+		expect(all.results.map((r) => r.value)).toEqual(pending().map((c) => c.id));
+		const [request] = requests('talkdesk').filter((r) => r.route === '/api/schedule-callbacks');
+		expect(request.query).toEqual({
+			status: 'UNATTEMPTED,TO_BE_RETRIED',
+			page: '1',
+			per_page: '500',
+		});
+	});
+
+	it('a full phone number is searched by Talkdesk; a name on the page', async () => {
+		const target = pending()[0];
+		const byPhone = await list(target.phone_number.replace(/^\+/, '').replace(/(\d{3})/, '$1 '));
+		const [request] = requests('talkdesk').filter((r) => r.route === '/api/schedule-callbacks');
+		expect(request.query.phone_number).toBe(target.phone_number);
+		expect(byPhone.results.map((r) => r.value)).toContain(target.id);
+		expect(byPhone.results.every((r) => r.name.startsWith(target.phone_number))).toBe(true);
+
+		sandbox.clearRequests();
+		const named = pending().find((c) => c.record_last_name)!;
+		const byName = await list(named.record_last_name!.toUpperCase());
+		expect(byName.results.map((r) => r.value)).toContain(named.id);
+		for (const entry of byName.results)
+			expect(entry.name.toLowerCase()).toContain(named.record_last_name!.toLowerCase());
 	});
 });
 

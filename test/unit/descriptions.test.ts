@@ -9,10 +9,13 @@ import type { ICredentialType, INodeType } from 'n8n-workflow';
 
 import { ConvosoApi } from '../../credentials/ConvosoApi.credentials';
 import { SpekoApi } from '../../credentials/SpekoApi.credentials';
+import { TalkdeskApi } from '../../credentials/TalkdeskApi.credentials';
 import { Convoso } from '../../nodes/Convoso/Convoso.node';
 import { ConvosoTrigger } from '../../nodes/Convoso/ConvosoTrigger.node';
 import { Speko } from '../../nodes/Speko/Speko.node';
 import { SpekoTrigger } from '../../nodes/Speko/SpekoTrigger.node';
+import { Talkdesk } from '../../nodes/Talkdesk/Talkdesk.node';
+import { TalkdeskTrigger } from '../../nodes/Talkdesk/TalkdeskTrigger.node';
 
 /** GitHub's anchors for the README's headings. */
 const anchors = new Set(
@@ -31,8 +34,15 @@ const anchors = new Set(
 );
 const README = 'https://github.com/n8n-nodes-callbacks/n8n-nodes-callbacks#';
 
-const nodes: INodeType[] = [new Convoso(), new ConvosoTrigger(), new Speko(), new SpekoTrigger()];
-const credentials: ICredentialType[] = [new ConvosoApi(), new SpekoApi()];
+const nodes: INodeType[] = [
+	new Convoso(),
+	new ConvosoTrigger(),
+	new Speko(),
+	new SpekoTrigger(),
+	new Talkdesk(),
+	new TalkdeskTrigger(),
+];
+const credentials: ICredentialType[] = [new ConvosoApi(), new SpekoApi(), new TalkdeskApi()];
 
 it.each([
 	...nodes.map((node) => [node.description.name, node.description.documentationUrl]),
@@ -45,7 +55,7 @@ it.each([
 });
 
 it('each provider entry in the node creator reads right for its actions and its trigger', () => {
-	for (const trigger of [new ConvosoTrigger(), new SpekoTrigger()]) {
+	for (const trigger of [new ConvosoTrigger(), new SpekoTrigger(), new TalkdeskTrigger()]) {
 		const text = trigger.description.description;
 		expect(text).not.toMatch(/^Starts the workflow/);
 		expect(text).toMatch(/start workflows when one is created or falls due$/);
@@ -66,4 +76,17 @@ it('marks the fields a builder must fill as required, where they apply', () => {
 		expect(required(new Convoso(), operation)).toEqual([['callbackId', null]]);
 	for (const operation of ['get', 'cancel', 'dispatch'])
 		expect(required(new Speko(), operation)).toEqual([['callbackId', null]]);
+	for (const operation of ['get', 'update', 'cancel'])
+		expect(required(new Talkdesk(), operation)).toEqual([['callbackId', null]]);
+	expect(required(new Talkdesk(), 'create')).toEqual([
+		['phoneNumber', null],
+		['callbackTime', null],
+		['agentIds', null],
+		['ringGroups', null],
+		['callerId', null],
+	]);
+	expect(required(new Talkdesk(), 'dispatch')).toEqual([
+		['talkdeskPhoneNumber', null],
+		['contactPhoneNumber', null],
+	]);
 });
