@@ -1,9 +1,9 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestHelper,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
@@ -13,6 +13,7 @@ import {
 	TALKDESK_REGIONS,
 	TALKDESK_STATUS_HINTS,
 	TALKDESK_STATUS_MESSAGES,
+	tokenFingerprint,
 } from '../nodes/Talkdesk/auth';
 
 /**
@@ -105,18 +106,35 @@ export class TalkdeskApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
+		{
+			displayName: 'Issued For',
+			name: 'issuedFor',
+			type: 'hidden',
+			default: '',
+		},
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return { accessToken: await fetchTalkdeskToken(this.helpers.httpRequest, credentials) };
+		return {
+			accessToken: await fetchTalkdeskToken(this.helpers.httpRequest, credentials),
+			issuedFor: tokenFingerprint(credentials),
+		};
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: { Authorization: '=Bearer {{$credentials.accessToken}}' },
-		},
-	};
+	// A token fetched before the client, secret, region or scopes changed is not sent:
+	// Talkdesk answers 401 and n8n fetches one for the settings as they are now. So a
+	// credential test after such a change tests the new settings, not an old token.
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const current = credentials.issuedFor === tokenFingerprint(credentials);
+		const token = current ? String(credentials.accessToken ?? '') : '';
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${token || 'none'}` },
+		};
+	}
 
 	// The token fetch runs first (a wrong client fails there, with its own message);
 	// listing one callback then proves the client has the read scope.

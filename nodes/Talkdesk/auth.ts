@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
@@ -77,6 +78,28 @@ export function talkdeskTokenUrl(credentials: ICredentialDataDecryptedObject): s
 			`The Talkdesk credential's Account Name "${account.slice(0, 64)}" is not a Talkdesk account name: letters, digits and dashes, as in mycompany.mytalkdesk.com`,
 		);
 	return `https://${account.toLowerCase()}.${region.idDomain}/oauth/token`;
+}
+
+/**
+ * What a token was fetched for: token URL, client, secret and scopes, hashed (the
+ * secret never leaves the credential). A stored token whose fingerprint differs was
+ * fetched for other settings and is not sent.
+ */
+export function tokenFingerprint(credentials: ICredentialDataDecryptedObject): string {
+	let url: string;
+	try {
+		url = talkdeskTokenUrl(credentials);
+	} catch {
+		url = '';
+	}
+	return createHash('sha256')
+		.update(
+			[url, credentials.clientId, credentials.clientSecret, credentials.scopes]
+				.map((part) => String(part ?? '').trim())
+				.join('\n'),
+		)
+		.digest('hex')
+		.slice(0, 32);
 }
 
 /**

@@ -122,13 +122,23 @@ export class Editor {
 	/** The node's output as JSON text (the output panel in its JSON view). */
 	async outputJson(): Promise<unknown> {
 		await this.page.click(SELECTORS.ndv.outputJson);
-		const text = await this.page
+		const view = this.page
 			.locator(SELECTORS.ndv.output)
 			.locator('.json-data, pre, .vjs-tree')
-			.first()
-			.innerText();
-		// The JSON view lays the text out with non-breaking spaces.
-		return JSON.parse(text.replace(/\u00a0/g, ' '));
+			.first();
+		// The view fills in after the switch: read it until it is whole JSON (10 s at most).
+		let error: unknown;
+		for (let attempt = 0; attempt < 50; attempt++) {
+			// The JSON view lays the text out with non-breaking spaces.
+			const text = (await view.innerText()).replace(/\u00a0/g, ' ');
+			try {
+				return JSON.parse(text) as unknown;
+			} catch (parseError) {
+				error = parseError;
+				await this.page.waitForTimeout(200);
+			}
+		}
+		throw error;
 	}
 
 	/** The output panel's table: its column headers and the cells of each row shown. */
