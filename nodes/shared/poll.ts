@@ -58,6 +58,12 @@ export interface PollQuery {
 
 export interface PollPage {
 	candidates: PollCandidate[];
+	/**
+	 * The provider's answer may have left candidates out: an "empty" answer that could
+	 * as well be an outage (Ameyo's HTTP 500 for an empty list). The window does not
+	 * move after such a listing, so nothing that falls due meanwhile is dropped.
+	 */
+	uncertain?: boolean;
 	/** Where the listing goes on after this page (opaque to the engine); absent on the last page. */
 	resume?: JsonValue;
 }
@@ -170,10 +176,12 @@ export async function decide(
 	let newest = -Infinity;
 	let goOnFrom: JsonValue | undefined;
 	let complete = true;
+	let certain = true;
 	const deadline = clock.elapsed() + budgetMs;
 	const query: PollQuery = { event: options.event, fromMs: floor, toMs: now, leadMs, resume };
 	for await (const page of source(query)) {
 		goOnFrom = page.resume;
+		if (page.uncertain) certain = false;
 		for (const candidate of page.candidates) {
 			const time = timeOf(candidate);
 			if (time === null) continue;
@@ -196,9 +204,10 @@ export async function decide(
 	// future (a wrong clock, bad data) must not lift the floor above real new callbacks.
 	newest = options.event === 'due' ? now : Math.min(newest, now);
 	let nextFloor = floor;
-	// The floor rises only after one poll listed everything: an unfinished or resumed
-	// listing may have missed older candidates that moved between pages.
-	const wholeListing = complete && resume === undefined;
+	// The floor rises only after one poll surely listed everything: an unfinished or
+	// resumed listing may have missed older candidates that moved between pages, and
+	// an uncertain answer may have hidden some.
+	const wholeListing = complete && resume === undefined && certain;
 	if (
 		wholeListing &&
 		Number.isFinite(newest) &&

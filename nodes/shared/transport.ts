@@ -47,7 +47,16 @@ export interface ProviderSpec {
 	 * 6000). Decided on the body the provider sent, never on a status alone: an
 	 * outage must not read as an empty list.
 	 */
-	meansNothingMatched?(info: ProviderErrorInfo, response: ProviderResponse): boolean;
+	meansNothingMatched?(
+		info: ProviderErrorInfo,
+		response: ProviderResponse,
+		request: ProviderRequest,
+	): boolean;
+	/**
+	 * Whether to accept a server certificate that does not verify (an on-premise server
+	 * with a self-signed certificate), as the credential says. Default: never.
+	 */
+	skipTlsVerification?(credentials: ICredentialDataDecryptedObject): boolean;
 	/** How n8n renews the credential's token or session when it expired. */
 	renewal?: CredentialRenewal;
 }
@@ -159,7 +168,13 @@ export class ProviderClient {
 				const raw = (await ctx.helpers.httpRequestWithAuthentication.call(
 					ctx,
 					spec.credentialType,
-					httpOptions(request, target, renewStatuses, runtime.timeoutMs),
+					httpOptions(
+						request,
+						target,
+						renewStatuses,
+						runtime.timeoutMs,
+						spec.skipTlsVerification?.(credentials) === true,
+					),
 					renewedForBody ? this.withoutSession(credentials, authOptions) : authOptions,
 				)) as RawResponse;
 				response = toProviderResponse(raw);
@@ -220,7 +235,8 @@ export class ProviderClient {
 					what,
 				);
 			if (info === undefined) return { ...response, nothingMatched: false };
-			if (spec.meansNothingMatched?.(info, response)) return { ...response, nothingMatched: true };
+			if (spec.meansNothingMatched?.(info, response, request))
+				return { ...response, nothingMatched: true };
 			if (response.statusCode === 429 && retryAfterMs !== undefined) {
 				info.description =
 					`${info.description ?? ''} The provider asked to wait ${Math.ceil(retryAfterMs / 1000)} s before retrying.`.trim();
@@ -306,6 +322,7 @@ function httpOptions(
 	url: string,
 	renewStatuses: number[],
 	timeoutMs: number,
+	skipTlsVerification: boolean,
 ): IHttpRequestOptions {
 	const options: IHttpRequestOptions = {
 		method: request.method,
@@ -321,6 +338,7 @@ function httpOptions(
 		encoding: 'text',
 		json: false,
 		timeout: timeoutMs,
+		...(skipTlsVerification && { skipSslCertificateValidation: true }),
 	};
 	if (request.body !== undefined) {
 		const contentType = request.contentType ?? 'application/json';

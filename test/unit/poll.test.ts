@@ -58,6 +58,8 @@ class Provider {
 	select: (rows: Row[], query: PollQuery) => Row[] = (rows) => rows;
 	/** Runs before each page is handed over, e.g. to advance the budget clock. */
 	beforePage: () => void = () => {};
+	/** Lists nothing and marks the page uncertain, as an "empty" answer that may be an outage. */
+	outage = false;
 	/** Throws when this many pages have been handed over; null: never. */
 	failAfterPages: number | null = null;
 	readonly queries: PollQuery[] = [];
@@ -79,6 +81,10 @@ class Provider {
 
 	private async *list(query: PollQuery): AsyncGenerator<PollPage> {
 		this.queries.push(query);
+		if (this.outage) {
+			yield { candidates: [], uncertain: true };
+			return;
+		}
 		const listing = this.arrange(this.select([...this.rows.values()], query));
 		// A resumed listing goes on at the offset it stopped at, like an offset-paged provider.
 		const first = (query.resume as { offset: number } | undefined)?.offset ?? 0;
@@ -381,6 +387,36 @@ describe("decide(): event 'due'", () => {
 // ---------------------------------------------------------------------------
 // 3. First run
 // ---------------------------------------------------------------------------
+
+describe('decide(): an uncertain listing (an empty answer that may be an outage)', () => {
+	it("'due': keeps the window, so callbacks that fell due during a long outage are still emitted, once", async () => {
+		const provider = new Provider();
+		const trigger = new Trigger(provider, options('due'));
+		expect(await trigger.poll(T0)).toEqual([]);
+		const a = provider.add('a', { scheduledAt: T0 + 2 * MINUTE }).scheduledAt!;
+		const b = provider.add('b', { scheduledAt: T0 + 25 * MINUTE }).scheduledAt!;
+		// Half an hour of "empty" answers: three times the late tolerance.
+		provider.outage = true;
+		for (let t = T0 + MINUTE; t <= T0 + 30 * MINUTE; t += MINUTE)
+			expect(await trigger.poll(t)).toEqual([]);
+		expect(trigger.state!.floor).toBe(T0 - TOL);
+		provider.outage = false;
+		expect(await trigger.poll(T0 + 31 * MINUTE)).toEqual([due('a', a), due('b', b)]);
+		expect(await trigger.poll(T0 + 32 * MINUTE)).toEqual([]);
+		expect(trigger.state!.floor).toBe(T0 + 32 * MINUTE - TOL);
+	});
+
+	it("'due': the same outage on a certain listing would drop them (why the flag exists)", async () => {
+		const provider = new Provider();
+		const trigger = new Trigger(provider, options('due'));
+		expect(await trigger.poll(T0)).toEqual([]);
+		const hidden = provider.add('a', { scheduledAt: T0 + 2 * MINUTE });
+		provider.rows.delete('a');
+		for (let t = T0 + MINUTE; t <= T0 + 30 * MINUTE; t += MINUTE) await trigger.poll(t);
+		provider.rows.set('a', hidden);
+		expect(await trigger.poll(T0 + 31 * MINUTE)).toEqual([]);
+	});
+});
 
 describe('decide(): first run', () => {
 	function account() {
