@@ -758,7 +758,10 @@ describe('Convoso sandbox', () => {
 		it('reports health', async () => {
 			const { status, body } = await control(sandbox, 'GET', '/health');
 			expect(status).toBe(200);
-			expect(body).toMatchObject({ ok: true, providers: ['convoso', 'speko', 'talkdesk'] });
+			expect(body).toMatchObject({
+				ok: true,
+				providers: ['convoso', 'speko', 'talkdesk', 'ameyo'],
+			});
 		});
 
 		it('records provider requests and serves them by provider', async () => {

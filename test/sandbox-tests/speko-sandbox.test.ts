@@ -594,6 +594,7 @@ describe('Speko sandbox', () => {
 				'convoso',
 				'speko',
 				'talkdesk',
+				'ameyo',
 			]);
 			await list('?status=failed');
 			const { body } = await control(sandbox, 'GET', '/requests?provider=speko');

@@ -1810,6 +1810,7 @@ describe('Talkdesk sandbox', () => {
 				'convoso',
 				'speko',
 				'talkdesk',
+				'ameyo',
 			]);
 			sandbox.clearRequests();
 			await list('?status=SUCCESS');

@@ -1,11 +1,11 @@
 /**
  * Runs the sandbox as its own process, for a real n8n or manual testing:
  *
- *   npx tsx test/sandbox/cli.ts [--port 4010] [--convoso-callbacks N] [--speko-callbacks N] [--talkdesk-callbacks N] [--seed N] [--exit-after SECONDS]
+ *   npx tsx test/sandbox/cli.ts [--port 4010] [--convoso-callbacks N] [--speko-callbacks N] [--talkdesk-callbacks N] [--ameyo-callbacks N] [--seed N] [--exit-after SECONDS]
  *
  * Prints one JSON line: {"url": ..., "convoso": {"baseUrl": ..., "token": ...},
  * "speko": {"baseUrl": ..., "key": ...}, "talkdesk": {"baseUrl": ..., "tokenUrl": ...,
- * "clientId": ..., "clientSecret": ...}},
+ * "clientId": ..., "clientSecret": ...}, "ameyo": {"baseUrl": ..., "userId": ..., "password": ...}},
  * then serves until SIGINT/SIGTERM or until --exit-after elapses.
  */
 import { startSandbox } from './server';
@@ -15,6 +15,7 @@ interface CliOptions {
 	convosoCallbacks?: number;
 	spekoCallbacks?: number;
 	talkdeskCallbacks?: number;
+	ameyoCallbacks?: number;
 	seed?: number;
 	exitAfterSeconds?: number;
 }
@@ -24,6 +25,7 @@ const FLAGS: Record<string, keyof CliOptions> = {
 	'--convoso-callbacks': 'convosoCallbacks',
 	'--speko-callbacks': 'spekoCallbacks',
 	'--talkdesk-callbacks': 'talkdeskCallbacks',
+	'--ameyo-callbacks': 'ameyoCallbacks',
 	'--seed': 'seed',
 	'--exit-after': 'exitAfterSeconds',
 };
@@ -62,8 +64,10 @@ async function main(): Promise<void> {
 		convoso: { callbacks: options.convosoCallbacks },
 		speko: { callbacks: options.spekoCallbacks },
 		talkdesk: { callbacks: options.talkdeskCallbacks },
+		ameyo: { callbacks: options.ameyoCallbacks },
 	});
 	const [talkdeskClient] = sandbox.talkdesk.options.clients;
+	const [ameyoUser] = sandbox.ameyo.options.users;
 	console.log(
 		JSON.stringify({
 			url: sandbox.url,
@@ -74,6 +78,11 @@ async function main(): Promise<void> {
 				tokenUrl: sandbox.baseUrls.talkdeskToken,
 				clientId: talkdeskClient.id,
 				clientSecret: talkdeskClient.secret,
+			},
+			ameyo: {
+				baseUrl: sandbox.baseUrls.ameyo,
+				userId: ameyoUser.userId,
+				password: ameyoUser.password,
 			},
 		}),
 	);

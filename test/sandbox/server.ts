@@ -4,7 +4,9 @@
  *
  * A small core (this file) routes requests to provider modules mounted under a
  * prefix (Convoso under /convoso, Speko under /speko, Talkdesk under /talkdesk with
- * its API under /talkdesk/api and its token endpoint under /talkdesk/id), records
+ * its API under /talkdesk/api and its token endpoint under /talkdesk/id, Ameyo under
+ * /ameyo, which stands for a tenant's https://host:8443, with its REST API under
+ * /ameyo/ameyorestapi and its legacy commands under /ameyo/ameyowebaccess), records
  * every provider request, applies injected faults and serves a JSON control API
  * under /_sandbox for tests that run in another process than the sandbox. To add a provider, write
  * a ProviderModule and mount it in startSandbox.
@@ -13,6 +15,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { AmeyoModule } from './ameyo';
+import type { AmeyoOptions, AmeyoSandbox } from './ameyo';
 import { ConvosoModule } from './convoso';
 import type { ConvosoOptions, ConvosoSandbox } from './convoso';
 import { FaultQueue, faultOutcome } from './faults';
@@ -85,6 +89,7 @@ export interface SandboxOptions {
 	convoso?: ConvosoOptions;
 	speko?: SpekoOptions;
 	talkdesk?: TalkdeskOptions;
+	ameyo?: AmeyoOptions;
 	/** The sandbox clock. Default Date.now. */
 	now?: () => number;
 }
@@ -95,13 +100,21 @@ export interface Sandbox {
 	port: number;
 	/**
 	 * Each provider's base URL, as a credential would hold it; talkdeskToken is Talkdesk's
-	 * OAuth token URL (POST, client credentials).
+	 * OAuth token URL (POST, client credentials); ameyo stands for a tenant's
+	 * https://host:8443 (routes start /ameyorestapi and /ameyowebaccess after it).
 	 */
-	baseUrls: { convoso: string; speko: string; talkdesk: string; talkdeskToken: string };
+	baseUrls: {
+		convoso: string;
+		speko: string;
+		talkdesk: string;
+		talkdeskToken: string;
+		ameyo: string;
+	};
 	close(): Promise<void>;
 	convoso: ConvosoSandbox;
 	speko: SpekoSandbox;
 	talkdesk: TalkdeskSandbox;
+	ameyo: AmeyoSandbox;
 	faults: FaultInjector;
 	/** Every provider request so far, oldest first (a live array). */
 	requests: RecordedRequest[];
@@ -135,7 +148,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const convoso = new ConvosoModule(options.convoso ?? {}, { seed, now });
 	const speko = new SpekoModule(options.speko ?? {}, { seed, now });
 	const talkdesk = new TalkdeskModule(options.talkdesk ?? {}, { seed, now });
-	const providers: ProviderModule[] = [convoso, speko, talkdesk];
+	const ameyo = new AmeyoModule(options.ameyo ?? {}, { seed, now });
+	const providers: ProviderModule[] = [convoso, speko, talkdesk, ameyo];
 	const faults = new FaultQueue();
 	const requests: RecordedRequest[] = [];
 	const timers = new PendingTimers();
@@ -249,11 +263,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			speko: `${url}${speko.prefix}`,
 			talkdesk: `${url}${talkdesk.prefix}/api`,
 			talkdeskToken: `${url}${talkdesk.prefix}/id/oauth/token`,
+			ameyo: `${url}${ameyo.prefix}`,
 		},
 		close,
 		convoso,
 		speko,
 		talkdesk,
+		ameyo,
 		faults,
 		requests,
 		clearRequests: () => {
