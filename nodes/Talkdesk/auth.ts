@@ -1,10 +1,11 @@
-import { createHash } from 'crypto';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IHttpRequestHelper,
 	IHttpRequestOptions,
 } from 'n8n-workflow';
+
+import { settingsFingerprint } from '../shared/fingerprint';
 
 /**
  * Talkdesk's regions and its client-credentials token fetch, shared by the
@@ -92,14 +93,12 @@ export function tokenFingerprint(credentials: ICredentialDataDecryptedObject): s
 	} catch {
 		url = '';
 	}
-	return createHash('sha256')
-		.update(
-			[url, credentials.clientId, credentials.clientSecret, credentials.scopes]
-				.map((part) => String(part ?? '').trim())
-				.join('\n'),
-		)
-		.digest('hex')
-		.slice(0, 32);
+	return settingsFingerprint([
+		url,
+		credentials.clientId,
+		credentials.clientSecret,
+		credentials.scopes,
+	]);
 }
 
 /**

@@ -18,6 +18,9 @@ import { Speko, resources as spekoResources } from '../../nodes/Speko/Speko.node
 import { SpekoTrigger } from '../../nodes/Speko/SpekoTrigger.node';
 import { Talkdesk, resources as talkdeskResources } from '../../nodes/Talkdesk/Talkdesk.node';
 import { TalkdeskTrigger } from '../../nodes/Talkdesk/TalkdeskTrigger.node';
+import { resources as ameyoResources } from '../../nodes/Ameyo/Ameyo.node';
+import { AmeyoTrigger } from '../../nodes/Ameyo/AmeyoTrigger.node';
+import { AMEYO_SUPERVISOR } from '../sandbox/ameyo';
 import { TALKDESK_CLIENT } from '../sandbox/talkdesk';
 import { startDemo, DEMO_OWNER } from '../demo/demo';
 import type { Demo } from '../demo/demo';
@@ -92,12 +95,13 @@ describe('the node creator', () => {
 			const found = await editor.searchNodeCreator('callback', 'first-step');
 			await editor.screenshot(`node-creator-${theme}`);
 			expect(found.map((item) => item.name)).toEqual(
-				expect.arrayContaining(['Convoso', 'Speko', 'Talkdesk']),
+				expect.arrayContaining(['Convoso', 'Speko', 'Talkdesk', 'Ameyo']),
 			);
 			for (const [name, trigger] of [
 				['Convoso', new ConvosoTrigger()],
 				['Speko', new SpekoTrigger()],
 				['Talkdesk', new TalkdeskTrigger()],
+				['Ameyo', new AmeyoTrigger()],
 			] as const) {
 				const entry = found.find((item) => item.name === name);
 				// The combined entry shows the trigger's description: it reads right for both.
@@ -116,6 +120,7 @@ describe('the node creator', () => {
 		['Convoso', convosoResources],
 		['Speko', spekoResources],
 		['Talkdesk', talkdeskResources],
+		['Ameyo', ameyoResources],
 	] as const)('lists every %s action with its action text', async (name, resources) => {
 		await editor.newWorkflow();
 		await editor.addFirstStep('manual');
@@ -133,6 +138,7 @@ describe('the example workflows', () => {
 		['convosoDemo00002', 'Read it back', 'convoso'],
 		['spekoDemo0000001', 'List scheduled', 'speko'],
 		['talkdeskDemo00001', 'Reschedule the first', 'talkdesk'],
+		['ameyoDemo0000001', 'Next three days', 'ameyo'],
 	])('%s, executed from the editor, shows normalized callbacks', async (id, lastNode, provider) => {
 		await editor.openWorkflow(id);
 		await editor.executeWorkflow(lastNode);
@@ -316,6 +322,12 @@ describe('credential tests in the editor', () => {
 			'clientSecret',
 			TALKDESK_CLIENT.secret,
 			/Talkdesk refused the client ID and secret \(invalid_client\)/,
+		],
+		[
+			'Ameyo (sandbox)',
+			'password',
+			AMEYO_SUPERVISOR.password,
+			/Ameyo refused the login of ".+" \(HTTP 401.*\)\. Check the User ID and Password/,
 		],
 	])(
 		"%s passes with the sandbox secret and fails with a wrong one, in the node's words",

@@ -4,6 +4,7 @@
  * the provider sandbox the launcher starts in-process.
  */
 
+import { AMEYO_SUPERVISOR } from '../sandbox/ameyo';
 import { TALKDESK_CLIENT } from '../sandbox/talkdesk';
 
 /** The secrets the sandbox accepts (its defaults): fake, for the sandbox only. */
@@ -16,6 +17,7 @@ export const CONVOSO_DEMO_CREDENTIAL = {
 	name: 'Convoso (sandbox)',
 } as const;
 export const SPEKO_DEMO_CREDENTIAL = { id: 'spekoSandbox0001', name: 'Speko (sandbox)' } as const;
+export const AMEYO_DEMO_CREDENTIAL = { id: 'ameyoSandbox00001', name: 'Ameyo (sandbox)' } as const;
 export const TALKDESK_DEMO_CREDENTIAL = {
 	id: 'talkdeskSandbox01',
 	name: 'Talkdesk (sandbox)',
@@ -35,6 +37,11 @@ export function spekoSandboxBaseUrl(sandboxUrl: string): string {
 export function talkdeskSandboxUrls(sandboxUrl: string): { api: string; token: string } {
 	const root = `${sandboxUrl.replace(/\/+$/, '')}/talkdesk`;
 	return { api: `${root}/api`, token: `${root}/id/oauth/token` };
+}
+
+/** Ameyo's server in the sandbox started at `sandboxUrl`. */
+export function ameyoSandboxBaseUrl(sandboxUrl: string): string {
+	return `${sandboxUrl.replace(/\/+$/, '')}/ameyo`;
 }
 
 export function demoCredentials(sandboxUrl: string): object[] {
@@ -64,6 +71,16 @@ export function demoCredentials(sandboxUrl: string): object[] {
 				clientId: TALKDESK_CLIENT.id,
 				clientSecret: TALKDESK_CLIENT.secret,
 				scopes: 'schedule-callbacks:read schedule-callbacks:write callback:write',
+			},
+		},
+		{
+			...AMEYO_DEMO_CREDENTIAL,
+			type: 'ameyoApi',
+			data: {
+				baseUrl: ameyoSandboxBaseUrl(sandboxUrl),
+				userId: AMEYO_SUPERVISOR.userId,
+				password: AMEYO_SUPERVISOR.password,
+				countryCallingCode: '91',
 			},
 		},
 	];

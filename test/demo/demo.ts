@@ -92,12 +92,14 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
 			convoso: { callbacks: options.callbacks, token: SANDBOX_CONVOSO_TOKEN },
 			speko: { key: SANDBOX_SPEKO_KEY },
 			talkdesk: {},
+			ameyo: {},
 		});
 		stops.push(() => sandbox.close());
 		const demoData = [
 			`Convoso: ${sandbox.convoso.callbacks().length} callbacks, ${sandbox.convoso.leads().length} leads`,
 			`Speko: ${sandbox.speko.callbacks().length} callbacks`,
 			`Talkdesk: ${sandbox.talkdesk.callbacks().length} callbacks`,
+			`Ameyo: ${sandbox.ameyo.callbacks().length} callbacks in campaigns ${[...new Set(sandbox.ameyo.callbacks().map((c) => c.campaignId))].join(', ')}`,
 		];
 		log(`Provider sandbox on ${sandbox.url} (${demoData.join('; ')}).`);
 

@@ -13,12 +13,14 @@
  * then stops n8n and the sandbox.
  */
 import {
+	ameyoSandboxBaseUrl,
 	convosoSandboxBaseUrl,
 	SANDBOX_CONVOSO_TOKEN,
 	SANDBOX_SPEKO_KEY,
 	spekoSandboxBaseUrl,
 	talkdeskSandboxUrls,
 } from './credentials';
+import { AMEYO_SUPERVISOR } from '../sandbox/ameyo';
 import { TALKDESK_CLIENT } from '../sandbox/talkdesk';
 import { startDemo } from './demo';
 import type { Demo } from './demo';
@@ -153,6 +155,7 @@ async function main(): Promise<void> {
 			`  Sandbox:   ${sandbox.url}`,
 			`  Convoso:   ${convosoSandboxBaseUrl(sandbox.url)} (token ${SANDBOX_CONVOSO_TOKEN})`,
 			`  Speko:     ${spekoSandboxBaseUrl(sandbox.url)} (key ${SANDBOX_SPEKO_KEY})`,
+			`  Ameyo:     ${ameyoSandboxBaseUrl(sandbox.url)} (user ${AMEYO_SUPERVISOR.userId}, password ${AMEYO_SUPERVISOR.password})`,
 			`  Talkdesk:  ${talkdeskSandboxUrls(sandbox.url).api} (client ${TALKDESK_CLIENT.id}, token URL ${talkdeskSandboxUrls(sandbox.url).token})`,
 			...demoData.map((data) => `  Demo data: ${data}`),
 			...credentialTests.map((test) => `  Credential ${test}`),

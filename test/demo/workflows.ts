@@ -4,6 +4,7 @@
  * of this package are `n8n-nodes-callbacks.<node>`.
  */
 import {
+	AMEYO_DEMO_CREDENTIAL,
 	CONVOSO_DEMO_CREDENTIAL,
 	SPEKO_DEMO_CREDENTIAL,
 	TALKDESK_DEMO_CREDENTIAL,
@@ -27,6 +28,7 @@ interface DemoNode {
 const convoso = { convosoApi: { ...CONVOSO_DEMO_CREDENTIAL } };
 const speko = { spekoApi: { ...SPEKO_DEMO_CREDENTIAL } };
 const talkdesk = { talkdeskApi: { ...TALKDESK_DEMO_CREDENTIAL } };
+const ameyo = { ameyoApi: { ...AMEYO_DEMO_CREDENTIAL } };
 
 function node(
 	id: string,
@@ -245,6 +247,36 @@ export function demoWorkflows(sandboxUrl: string): object[] {
 				sandboxNote(
 					't0000000-0000-4000-8000-0000000000f1',
 					'n8n fetches the Talkdesk token itself (client credentials). The reschedule is a JSON Patch of /timeToCall and /timezone: 10:00 tomorrow in Kathmandu (+5:45), sent in UTC.',
+				),
+			],
+		),
+		workflow(
+			'ameyoDemo0000001',
+			'Ameyo: a campaign’s callbacks of the next three days',
+			[
+				manualTrigger('a0000000-0000-4000-8000-000000000001'),
+				node(
+					'a0000000-0000-4000-8000-000000000002',
+					'Next three days',
+					`${PACKAGE_NAME}.ameyo`,
+					[240, 0],
+					{
+						resource: 'callback',
+						operation: 'getMany',
+						campaignId: 110,
+						returnAll: true,
+						filters: {
+							callbackTimeFrom: '={{ $now.toISO() }}',
+							callbackTimeTo: '={{ $now.plus({ days: 3 }).toISO() }}',
+						},
+					},
+					{ credentials: ameyo },
+				),
+			],
+			[
+				sandboxNote(
+					'a0000000-0000-4000-8000-0000000000f1',
+					'n8n logs in to Ameyo once and reuses the session. Ameyo has no filters: the time window is applied by n8n while the pages arrive.',
 				),
 			],
 		),

@@ -61,3 +61,35 @@ it('"Speko: list scheduled callbacks" lists them', async () => {
 		sandbox.speko.callbacks().filter((c) => c.status === 'scheduled').length,
 	);
 });
+
+it('"Talkdesk: callbacks still to ring, then reschedule one" lists them and moves the first to 10:00 in Kathmandu', async () => {
+	const run = await n8n.execute('talkdeskDemo00001');
+	expect({ status: run.status, error: run.error?.message }).toEqual({
+		status: 'success',
+		error: undefined,
+	});
+	const listed = nodeOutput(run.runData, 'Still to ring');
+	expect(listed.length).toBeGreaterThan(0);
+	const [moved] = nodeOutput(run.runData, 'Reschedule the first');
+	expect(moved).toMatchObject({ id: listed[0].id, timezone: 'Asia/Kathmandu' });
+	// 10:00 in Kathmandu (+5:45) is 04:15 UTC.
+	expect(moved.scheduledAt).toMatch(/T04:15:00Z$/);
+	expect(sandbox.requests.some((r) => r.route === '/id/oauth/token')).toBe(true);
+});
+
+it('"Ameyo: a campaign’s callbacks of the next three days" lists them, filtered by n8n', async () => {
+	const run = await n8n.execute('ameyoDemo0000001');
+	expect({ status: run.status, error: run.error?.message }).toEqual({
+		status: 'success',
+		error: undefined,
+	});
+	const listed = nodeOutput(run.runData, 'Next three days');
+	const now = Date.now();
+	const expected = sandbox.ameyo
+		.callbacks(110)
+		.filter((c) => c.callbackTime >= now - 60_000 && c.callbackTime <= now + 3 * 86_400_000);
+	expect(listed.length).toBeGreaterThan(0);
+	expect(listed.length).toBeLessThanOrEqual(expected.length);
+	for (const callback of listed)
+		expect(callback).toMatchObject({ provider: 'ameyo', campaignId: 110 });
+});

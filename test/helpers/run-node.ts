@@ -305,6 +305,8 @@ export async function runListSearch(
 	const { workflow, workflowNode, additionalData } = setUp(options);
 	const search = options.nodeType.methods?.listSearch?.[options.method];
 	if (!search) throw new Error(`The node has no listSearch method ${options.method}`);
+	// As the editor does: the node's parameters as they are now, for getCurrentNodeParameter.
+	additionalData.currentNodeParameters = options.parameters as never;
 	const context = new LoadOptionsContext(workflow, workflowNode, additionalData, 'parameters');
 	return await search.call(context, options.filter, options.paginationToken);
 }

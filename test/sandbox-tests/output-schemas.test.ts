@@ -8,6 +8,9 @@ import type { IDataObject } from 'n8n-workflow';
 import { ConvosoApi } from '../../credentials/ConvosoApi.credentials';
 import { SpekoApi } from '../../credentials/SpekoApi.credentials';
 import { TalkdeskApi } from '../../credentials/TalkdeskApi.credentials';
+import { AmeyoApi } from '../../credentials/AmeyoApi.credentials';
+import { Ameyo, resources as ameyoResources } from '../../nodes/Ameyo/Ameyo.node';
+import { AMEYO_SUPERVISOR } from '../sandbox/ameyo';
 import { Convoso, resources as convosoResources } from '../../nodes/Convoso/Convoso.node';
 import type { Resource } from '../../nodes/shared/actions';
 import { Speko, resources as spekoResources } from '../../nodes/Speko/Speko.node';
@@ -24,6 +27,7 @@ beforeAll(async () => {
 		convoso: { callbacks: 30, leads: 30 },
 		speko: { callbacks: 30 },
 		talkdesk: { callbacks: 10 },
+		ameyo: { callbacks: 10 },
 	});
 });
 afterAll(async () => await sandbox.close());
@@ -167,8 +171,52 @@ it('every Talkdesk operation outputs what its schema says', async () => {
 	}
 });
 
+const ameyoCredentials = () => ({
+	baseUrl: sandbox.baseUrls.ameyo,
+	userId: AMEYO_SUPERVISOR.userId,
+	password: AMEYO_SUPERVISOR.password,
+	countryCallingCode: '91',
+});
+
+it('every Ameyo operation outputs what its schema says', async () => {
+	const credentials = ameyoCredentials();
+	const ameyo = (parameters: IDataObject) =>
+		runNode({
+			nodeType: new Ameyo(new VirtualRuntime(Date.now())),
+			credentialType: new AmeyoApi(),
+			credentials,
+			parameters,
+		});
+	const existing = () => sandbox.ameyo.addCallback({ campaignId: 110 }).customerCallbackId;
+	const later = new Date(Date.now() + 86_400_000).toISOString();
+	const runs: Array<[string, IDataObject]> = [
+		['getMany', { campaignId: 110, limit: 10 }],
+		['get', { campaignId: 110, callbackId: existing() }],
+		[
+			'create',
+			{
+				campaignId: 110,
+				phoneNumber: '9812345678',
+				callbackTime: later,
+				timeZone: 'UTC',
+				agentId: 'Vinod',
+			},
+		],
+		['update', { campaignId: 110, callbackId: existing(), callbackTime: later, timeZone: 'UTC' }],
+		['delete', { callbackId: existing() }],
+	];
+	for (const [operation, parameters] of runs) {
+		const result = await ameyo({ resource: 'callback', operation, ...parameters });
+		expect(result.error).toBeUndefined();
+		expect(result.items.length).toBeGreaterThan(0);
+		const schema = schemaOf(ameyoResources, 'callback', operation);
+		for (const item of result.items)
+			expect([operation, problems(item.json, schema)]).toEqual([operation, []]);
+	}
+});
+
 it('every operation of every node has a schema', () => {
-	for (const resources of [convosoResources, spekoResources, talkdeskResources])
+	for (const resources of [convosoResources, spekoResources, talkdeskResources, ameyoResources])
 		for (const resource of resources)
 			for (const operation of resource.operations)
 				expect([resource.value, operation.value, operation.outputSchema?.type]).toEqual([

@@ -9,6 +9,9 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { ConvosoApi } from '../../credentials/ConvosoApi.credentials';
 import { SpekoApi } from '../../credentials/SpekoApi.credentials';
 import { TalkdeskApi } from '../../credentials/TalkdeskApi.credentials';
+import { AmeyoApi } from '../../credentials/AmeyoApi.credentials';
+import { Ameyo } from '../../nodes/Ameyo/Ameyo.node';
+import { AMEYO_SUPERVISOR } from '../sandbox/ameyo';
 import { Convoso } from '../../nodes/Convoso/Convoso.node';
 import { IANA_TIME_ZONES } from '../../nodes/shared/zones.data';
 import { Speko } from '../../nodes/Speko/Speko.node';
@@ -26,6 +29,7 @@ beforeAll(async () => {
 		convoso: { callbacks: 120, leads: 120 },
 		speko: { callbacks: 30 },
 		talkdesk: { callbacks: 60 },
+		ameyo: { callbacks: 40 },
 	});
 });
 afterAll(async () => await sandbox.close());
@@ -259,6 +263,39 @@ describe('Talkdesk picker', () => {
 		expect(byName.results.map((r) => r.value)).toContain(named.id);
 		for (const entry of byName.results)
 			expect(entry.name.toLowerCase()).toContain(named.record_last_name!.toLowerCase());
+	});
+});
+
+describe('Ameyo picker', () => {
+	it("lists the chosen campaign's callbacks, filtered by phone digits or agent", async () => {
+		const credentials = {
+			baseUrl: sandbox.baseUrls.ameyo,
+			userId: AMEYO_SUPERVISOR.userId,
+			password: AMEYO_SUPERVISOR.password,
+			countryCallingCode: '91',
+		};
+		const list = (filter?: string) =>
+			runListSearch({
+				nodeType: new Ameyo(new VirtualRuntime()),
+				credentialType: new AmeyoApi(),
+				credentials,
+				parameters: { campaignId: 111 },
+				method: 'searchCallbacks',
+				filter,
+			});
+		const inCampaign = sandbox.ameyo.callbacks(111);
+		const all = await list();
+		expect(all.results.map((r) => r.value)).toEqual(inCampaign.map((c) => c.customerCallbackId));
+		const [request] = requests('ameyo').filter((r) => r.route.endsWith('/getFiltered'));
+		expect(request.query).toEqual({ offset: '0', campaignId: '111', limit: '1000' });
+
+		const target = inCampaign[0];
+		const byPhone = await list(target.phone.slice(-6));
+		expect(byPhone.results.map((r) => r.value)).toContain(target.customerCallbackId);
+		const byAgent = await list(target.userId.toUpperCase());
+		expect(byAgent.results.map((r) => r.value)).toEqual(
+			inCampaign.filter((c) => c.userId === target.userId).map((c) => c.customerCallbackId),
+		);
 	});
 });
 

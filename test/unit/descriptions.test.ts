@@ -10,6 +10,9 @@ import type { ICredentialType, INodeType } from 'n8n-workflow';
 import { ConvosoApi } from '../../credentials/ConvosoApi.credentials';
 import { SpekoApi } from '../../credentials/SpekoApi.credentials';
 import { TalkdeskApi } from '../../credentials/TalkdeskApi.credentials';
+import { AmeyoApi } from '../../credentials/AmeyoApi.credentials';
+import { Ameyo } from '../../nodes/Ameyo/Ameyo.node';
+import { AmeyoTrigger } from '../../nodes/Ameyo/AmeyoTrigger.node';
 import { Convoso } from '../../nodes/Convoso/Convoso.node';
 import { ConvosoTrigger } from '../../nodes/Convoso/ConvosoTrigger.node';
 import { Speko } from '../../nodes/Speko/Speko.node';
@@ -41,8 +44,15 @@ const nodes: INodeType[] = [
 	new SpekoTrigger(),
 	new Talkdesk(),
 	new TalkdeskTrigger(),
+	new Ameyo(),
+	new AmeyoTrigger(),
 ];
-const credentials: ICredentialType[] = [new ConvosoApi(), new SpekoApi(), new TalkdeskApi()];
+const credentials: ICredentialType[] = [
+	new ConvosoApi(),
+	new SpekoApi(),
+	new TalkdeskApi(),
+	new AmeyoApi(),
+];
 
 it.each([
 	...nodes.map((node) => [node.description.name, node.description.documentationUrl]),
@@ -55,7 +65,12 @@ it.each([
 });
 
 it('each provider entry in the node creator reads right for its actions and its trigger', () => {
-	for (const trigger of [new ConvosoTrigger(), new SpekoTrigger(), new TalkdeskTrigger()]) {
+	for (const trigger of [
+		new ConvosoTrigger(),
+		new SpekoTrigger(),
+		new TalkdeskTrigger(),
+		new AmeyoTrigger(),
+	]) {
 		const text = trigger.description.description;
 		expect(text).not.toMatch(/^Starts the workflow/);
 		expect(text).toMatch(/start workflows when one is created or falls due$/);
@@ -84,6 +99,20 @@ it('marks the fields a builder must fill as required, where they apply', () => {
 		['agentIds', null],
 		['ringGroups', null],
 		['callerId', null],
+	]);
+	expect(required(new Ameyo(), 'getMany')).toEqual([['campaignId', null]]);
+	for (const operation of ['get', 'delete'])
+		expect(required(new Ameyo(), operation).map(([name]) => name)).toContain('callbackId');
+	expect(required(new Ameyo(), 'create').map(([name]) => name)).toEqual([
+		'campaignId',
+		'phoneNumber',
+		'callbackTime',
+		'agentId',
+	]);
+	expect(required(new Ameyo(), 'update').map(([name]) => name)).toEqual([
+		'campaignId',
+		'callbackId',
+		'callbackTime',
 	]);
 	expect(required(new Talkdesk(), 'dispatch')).toEqual([
 		['talkdeskPhoneNumber', null],

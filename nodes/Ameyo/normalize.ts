@@ -1,0 +1,48 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { numberOrNull, stringOrNull, toE164, withoutEmpty, withPastDue } from '../shared/callback';
+import type { NormalizedCallback } from '../shared/callback';
+import { epochMsToIsoUtc } from '../shared/time';
+
+/**
+ * An Ameyo callback as the normalized callback. Ameyo lists outstanding callbacks and
+ * has no status: one with an actual callback time has been called (`completed`);
+ * the others are `scheduled`, `past_due` once their time has passed.
+ */
+export function normalizeAmeyoCallback(
+	record: IDataObject,
+	countryCallingCode: string,
+	nowMs: number,
+): NormalizedCallback {
+	const scheduledAt = epochMsToIsoUtc(record.callbackTime);
+	const calledAt = epochMsToIsoUtc(record.actualCallbackTime);
+	const customerId = numberOrNull(record.customerId);
+	const phoneInfo = (record.phoneInfo ?? {}) as IDataObject;
+	return {
+		id: stringOrNull(record.customerCallbackId) ?? '',
+		provider: 'ameyo',
+		status: calledAt ? 'completed' : withPastDue('scheduled', scheduledAt, nowMs),
+		providerStatus: null,
+		scheduledAt,
+		timezone: null,
+		phone: toE164(record.phone ?? phoneInfo.phone, countryCallingCode),
+		agentId: stringOrNull(record.userId),
+		campaignId: numberOrNull(record.campaignId),
+		leadId: null,
+		// -1 is Ameyo's "no customer".
+		contactId: customerId === null || customerId < 0 ? null : customerId,
+		notes: null,
+		createdAt: epochMsToIsoUtc(record.dateAdded),
+		updatedAt: null,
+		details: withoutEmpty({
+			selfCallback: typeof record.selfCallback === 'boolean' ? record.selfCallback : null,
+			lastScheduledBy: stringOrNull(record.lastScheduledBy),
+			campaignName: stringOrNull(record.campaignName),
+			displayPhone: stringOrNull(phoneInfo.displayPhone),
+			maskedPhone: stringOrNull(record.maskedPhone),
+			calledAt,
+			groupIds: Array.isArray(record.groupIds) ? record.groupIds : null,
+			groupManagerIds: Array.isArray(record.groupManagerIds) ? record.groupManagerIds : null,
+		}),
+	};
+}

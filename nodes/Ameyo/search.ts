@@ -1,0 +1,92 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
+
+import { InputError } from '../shared/errors';
+import type { ProviderClient } from '../shared/transport';
+import { LIST_PATH } from './transport';
+
+/**
+ * Ameyo's server accepts large pages without documenting a maximum (its own example
+ * asks for 101); the node asks for 1,000 per request.
+ */
+export const AMEYO_PAGE_SIZE = 1000;
+
+export interface AmeyoPage {
+	items: IDataObject[];
+	offset: number;
+	/** The answer was Ameyo's "500 when nothing matches": empty, unless it was an outage. */
+	emptyBy500: boolean;
+}
+
+/**
+ * A campaign's callbacks, page by page: a bare array with no total, so paging stops
+ * at a short page (or the "nothing matches" 500).
+ */
+export async function* campaignPages(
+	client: ProviderClient,
+	campaignId: number,
+	options: { startOffset?: number; itemIndex?: number; pageSize?: number } = {},
+): AsyncGenerator<AmeyoPage> {
+	const pageSize = options.pageSize ?? AMEYO_PAGE_SIZE;
+	for (let offset = options.startOffset ?? 0; ; offset += pageSize) {
+		const answer = await client.request(
+			{
+				method: 'GET',
+				url: LIST_PATH,
+				qs: { offset, campaignId, limit: pageSize },
+				idempotent: true,
+			},
+			options.itemIndex,
+		);
+		const items =
+			!answer.nothingMatched && Array.isArray(answer.body) ? (answer.body as IDataObject[]) : [];
+		if (!answer.nothingMatched && !Array.isArray(answer.body))
+			throw new NodeOperationError(
+				client.ctx.getNode(),
+				`Ameyo answered the callbacks of campaign ${campaignId} with something that is not a list`,
+				{ itemIndex: options.itemIndex, description: answer.text.slice(0, 200) },
+			);
+		yield { items, offset, emptyBy500: answer.nothingMatched };
+		if (items.length < pageSize) return;
+	}
+}
+
+/** A campaign id: Ameyo's ids are positive integers. */
+export function readCampaignId(value: unknown, field = 'Campaign ID'): number {
+	const text =
+		typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	if (!/^\d{1,12}$/.test(text) || Number(text) <= 0)
+		throw new InputError(field, value, 'the numeric ID of an Ameyo campaign, e.g. 110');
+	return Number(text);
+}
+
+/** Several campaign ids, separated by commas. */
+export function readCampaignIds(value: unknown): number[] {
+	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '';
+	const ids = text
+		.split(',')
+		.map((part) => part.trim())
+		.filter(Boolean)
+		.map((part) => readCampaignId(part, 'Campaign IDs'));
+	if (ids.length === 0)
+		throw new InputError('Campaign IDs', value, 'one or more campaign IDs separated by commas');
+	return [...new Set(ids)];
+}
+
+/** Finds one callback by id in a campaign: Ameyo has no get, so its pages are read until it shows up. */
+export async function findCallback(
+	client: ProviderClient,
+	campaignId: number,
+	id: string,
+	itemIndex?: number,
+): Promise<{ record?: IDataObject; requests: number; read: number }> {
+	let requests = 0;
+	let read = 0;
+	for await (const page of campaignPages(client, campaignId, { itemIndex })) {
+		requests++;
+		read += page.items.length;
+		const record = page.items.find((item) => String(item.customerCallbackId) === id);
+		if (record) return { record, requests, read };
+	}
+	return { requests, read };
+}
