@@ -28,6 +28,8 @@ let sandbox: Sandbox;
 let n8n: N8nInstance;
 let first: RunResult;
 let second: RunResult;
+/** The ids in campaign 110 before the run: the 2,500 added and the sandbox's own. */
+let listed: string[];
 
 function ameyoNode(
 	name: string,
@@ -121,6 +123,7 @@ beforeAll(async () => {
 	};
 	expect((await n8n.importCredentials([credential])).exitCode).toBe(0);
 	expect((await n8n.importWorkflows(workflows)).exitCode).toBe(0);
+	listed = sandbox.ameyo.callbacks(110).map((c) => c.customerCallbackId);
 	// The first page is answered; then the session ends, as an idle timeout would.
 	sandbox.ameyo.expireSessionsAfter(1);
 	const debug = { env: { N8N_LOG_LEVEL: 'debug' } };
@@ -141,8 +144,9 @@ describe('Ameyo node in n8n (n8n execute)', () => {
 
 	it('the session expires mid Return All: n8n logs in again exactly once, and every callback arrives once', () => {
 		const items = nodeOutput(first.runData, 'Get All');
-		expect(items).toHaveLength(CALLBACKS);
-		expect(new Set(items.map((item) => item.id)).size).toBe(CALLBACKS);
+		expect(listed.length).toBeGreaterThan(CALLBACKS);
+		expect(items).toHaveLength(listed.length);
+		expect(new Set(items.map((item) => item.id))).toEqual(new Set(listed));
 		const lists = requests(LIST).filter((r) => r.query.campaignId === '110');
 		expect(lists.map((r) => r.query.offset)).toEqual(['0', '1000', '1000', '2000']);
 		expect(new Set(lists.map((r) => r.headers.sessionid)).size).toBe(2);

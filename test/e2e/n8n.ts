@@ -316,7 +316,7 @@ function installSafetyNet(): void {
 function spawnTracked(
 	command: string,
 	args: string[],
-	options: { cwd: string; env: NodeJS.ProcessEnv },
+	options: { cwd: string; env: NodeJS.ProcessEnv; stdoutFd?: number },
 ): ChildProcess {
 	installSafetyNet();
 	// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- test harness, not a node: argv array, no shell
@@ -324,7 +324,7 @@ function spawnTracked(
 		cwd: options.cwd,
 		env: options.env,
 		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
+		stdio: ['ignore', options.stdoutFd ?? 'pipe', 'pipe'],
 	});
 	const pgid = child.pid;
 	if (pgid !== undefined) {
@@ -377,6 +377,12 @@ interface RunOptions {
 	cwd: string;
 	env: NodeJS.ProcessEnv;
 	timeoutMs: number;
+	/**
+	 * Where the child writes its stdout, read back when it exits. A file, not a pipe:
+	 * n8n prints a run of megabytes and exits right after, and what is still queued for
+	 * a pipe at that moment is lost; writes to a file are synchronous.
+	 */
+	stdoutFile?: string;
 	onStdout?: (chunk: string) => void;
 	onStderr?: (chunk: string) => void;
 }
@@ -392,8 +398,16 @@ interface RawResult {
 
 function runTracked(command: string, args: string[], options: RunOptions): Promise<RawResult> {
 	const started = Date.now();
+	const stdoutFd =
+		options.stdoutFile === undefined ? undefined : fs.openSync(options.stdoutFile, 'w');
 	return new Promise((resolve, reject) => {
-		const child = spawnTracked(command, args, { cwd: options.cwd, env: options.env });
+		const child = spawnTracked(command, args, { cwd: options.cwd, env: options.env, stdoutFd });
+		const readStdoutFile = () => {
+			if (stdoutFd === undefined) return;
+			fs.closeSync(stdoutFd);
+			stdout = fs.readFileSync(options.stdoutFile!, 'utf8');
+			fs.rmSync(options.stdoutFile!, { force: true });
+		};
 		let stdout = '';
 		let stderr = '';
 		let timedOut = false;
@@ -413,10 +427,12 @@ function runTracked(command: string, args: string[], options: RunOptions): Promi
 		}, options.timeoutMs);
 		child.once('error', (error) => {
 			clearTimeout(timer);
+			readStdoutFile();
 			reject(error);
 		});
 		child.once('close', (exitCode, signal) => {
 			clearTimeout(timer);
+			readStdoutFile();
 			resolve({ exitCode, signal, stdout, stderr, durationMs: Date.now() - started, timedOut });
 		});
 	});
@@ -703,6 +719,10 @@ export async function createUserFolder(
 			cwd: userFolder,
 			env: await env(commandOptions.env),
 			timeoutMs,
+			stdoutFile: path.join(
+				os.tmpdir(),
+				`n8n-stdout-${process.pid}-${Date.now()}-${tempCounter++}.txt`,
+			),
 		});
 		if (result.timedOut) {
 			throw new Error(
@@ -803,8 +823,12 @@ export async function createUserFolder(
 
 		async execute(workflowId, commandOptions) {
 			const result = await run(['execute', `--id=${workflowId}`, '--rawOutput'], commandOptions);
-			const raw = parseRunOutput(result.stdout);
-			// No run printed: what n8n said instead is the only clue, so it becomes the error.
+			// n8n prints the run through its logger and exits soon after: a run of megabytes
+			// (or one behind many debug lines) can be cut off. The run saved in n8n's
+			// database is then read instead.
+			const raw =
+				parseRunOutput(result.stdout) ?? (await latestSavedRun(install, userFolder, workflowId));
+			// No run at all: what n8n said instead is the only clue, so it becomes the error.
 			const noRun = raw
 				? undefined
 				: {
@@ -893,6 +917,41 @@ export function parseRunOutput(stdout: string): ExecutionRun | undefined {
 	} catch {
 		return undefined;
 	}
+}
+
+/**
+ * The last run of a workflow as n8n saved it (its SQLite database, read with the
+ * Node.js n8n runs on, which has `node:sqlite`), in the shape `n8n execute` prints.
+ */
+async function latestSavedRun(
+	install: N8nInstall,
+	userFolder: string,
+	workflowId: string,
+): Promise<ExecutionRun | undefined> {
+	const script = [
+		"const { DatabaseSync } = require('node:sqlite');",
+		'const db = new DatabaseSync(process.argv[1], { readOnly: true });',
+		'const row = db.prepare("SELECT e.status AS status, d.data AS data FROM execution_entity e JOIN execution_data d ON d.executionId = e.id WHERE e.workflowId = ? ORDER BY e.id DESC LIMIT 1").get(process.argv[2]);',
+		'process.stdout.write(JSON.stringify(row ?? null));',
+	].join('\n');
+	const database = path.join(userFolder, '.n8n', 'database.sqlite');
+	if (!fs.existsSync(database)) return undefined;
+	const result = await runTracked(
+		install.node,
+		['--no-warnings', '-e', script, database, workflowId],
+		{
+			cwd: userFolder,
+			env: { PATH: process.env.PATH },
+			timeoutMs: 60_000,
+			stdoutFile: path.join(os.tmpdir(), `n8n-run-${process.pid}-${Date.now()}.json`),
+		},
+	);
+	if (result.exitCode !== 0) return undefined;
+	const row = JSON.parse(result.stdout || 'null') as { status?: string; data?: string } | null;
+	if (!row?.data) return undefined;
+	const data = parseFlatted(install, row.data) as ExecutionRun['data'];
+	const run: ExecutionRun = { status: row.status, data };
+	return isRun(run) ? run : undefined;
 }
 
 /** The `json` of the items a node output: `runData[node][runIndex].data.main[outputIndex]`. */
