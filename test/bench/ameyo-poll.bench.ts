@@ -5,11 +5,23 @@
  * loopback, for campaigns of growing size, and prints the time per page of 1,000 and
  * the largest campaign n8n's default poll budget (5 minutes) covers at that pace.
  *
- *   npm run bench            (the sandbox and n8n-core in this process; loopback only)
+ *   npm run bench            (builds, then runs the built nodes; the sandbox on loopback)
  */
-import { AmeyoApi } from '../../credentials/AmeyoApi.credentials';
-import { AmeyoTrigger } from '../../nodes/Ameyo/AmeyoTrigger.node';
-import { defaultRuntime } from '../../nodes/shared/runtime';
+
+// The built package, as n8n loads it.
+const dist = path.join(__dirname, '..', '..', 'dist');
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { AmeyoTrigger } = require(path.join(dist, 'nodes/Ameyo/AmeyoTrigger.node.js')) as {
+	AmeyoTrigger: typeof AmeyoTriggerType;
+};
+const { AmeyoApi } = require(path.join(dist, 'credentials/AmeyoApi.credentials.js')) as {
+	AmeyoApi: typeof AmeyoApiType;
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+import path from 'node:path';
+
+import type { AmeyoApi as AmeyoApiType } from '../../credentials/AmeyoApi.credentials';
+import type { AmeyoTrigger as AmeyoTriggerType } from '../../nodes/Ameyo/AmeyoTrigger.node';
 import { pollRunner } from '../helpers/run-node';
 import { AMEYO_SUPERVISOR } from '../sandbox/ameyo';
 import { startSandbox } from '../sandbox/server';
@@ -32,7 +44,7 @@ async function main(): Promise<void> {
 				dateAdded: now - 86_400_000 + index,
 			}));
 			const runner = pollRunner({
-				nodeType: new AmeyoTrigger({ ...defaultRuntime }),
+				nodeType: new AmeyoTrigger(),
 				credentialType: new AmeyoApi(),
 				credentials: {
 					baseUrl: sandbox.baseUrls.ameyo,
