@@ -253,6 +253,27 @@ describe('request options', () => {
 		expect(result.statusCode).toBe(200);
 	});
 
+	it('skips TLS verification only when the spec says the credential asks for it', async () => {
+		const tlsSpec: ProviderSpec = {
+			...spec,
+			skipTlsVerification: (credentials) => credentials.ignoreTlsErrors === true,
+		};
+		for (const ignoreTlsErrors of [true, false]) {
+			const { ctx, calls } = fakeContext([ok], {
+				baseUrl: 'https://ameyo.example.test:8443',
+				apiToken: SECRET,
+				ignoreTlsErrors,
+			});
+			await providerRequest(ctx, tlsSpec, { method: 'GET', url: '/x', idempotent: true });
+			expect(calls[0].options.skipSslCertificateValidation).toBe(
+				ignoreTlsErrors ? true : undefined,
+			);
+		}
+		const { ctx, calls } = fakeContext([ok]);
+		await providerRequest(ctx, spec, { method: 'GET', url: '/x', idempotent: true });
+		expect(calls[0].options.skipSslCertificateValidation).toBeUndefined();
+	});
+
 	it('sends JSON bodies as JSON, and no Content-Type without a body', async () => {
 		const { ctx, calls } = fakeContext([ok, ok]);
 		await providerRequest(ctx, spec, {
