@@ -11,7 +11,7 @@ import { NANP_AREA_REGIONS, PHONE_ZONE_NAMES, PREFIX_ZONES } from './phoneZones.
  * allowed in every one of them.
  */
 
-export type CallingRuleSet = 'us' | 'canada' | 'india' | 'custom';
+export type CallingRuleSet = 'us' | 'canada' | 'india' | 'general' | 'custom';
 
 export interface CallingHoursRules {
 	ruleSet: CallingRuleSet;
@@ -73,6 +73,12 @@ function windowOf(rules: CallingHoursRules, day: DateTime, region?: string): Day
 					};
 		case 'india':
 			return { start: 9 * 60, end: 21 * 60, rule: 'India (TRAI): 09:00-21:00' };
+		case 'general':
+			return {
+				start: 8 * 60,
+				end: 21 * 60,
+				rule: 'general window (no country rule bundled): 08:00-21:00',
+			};
 		case 'custom': {
 			const custom = rules.custom!;
 			if (!custom.days.includes(day.weekday)) return null;

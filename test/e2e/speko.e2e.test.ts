@@ -58,7 +58,13 @@ const workflow = {
 		spekoNode(
 			'Dispatch First',
 			[500, -100],
-			{ operation: 'dispatch', callbackId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } },
+			{
+				operation: 'dispatch',
+				callbackId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+				// The run uses the real clock and random numbers: the calling-hours check is
+				// tested in the node tests, on a fixed clock.
+				callingHours: 'off',
+			},
 			{ executeOnce: true },
 		),
 		spekoNode(

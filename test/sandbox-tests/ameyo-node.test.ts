@@ -481,6 +481,54 @@ describe('Callback → Create (experimental)', () => {
 	});
 });
 
+describe('calling hours', () => {
+	const create = (extra: Record<string, unknown>) =>
+		run({
+			operation: 'create',
+			campaignId: 110,
+			phoneNumber: '9812345678', // national: +91 with the credential's code, India's rules
+			timeZone: 'Asia/Kolkata',
+			agentId: 'agent.rahul',
+			...extra,
+		});
+
+	it('refuse a callback at 21:30 in India before anything is sent', async () => {
+		const result = await create({ callbackTime: '2026-06-02T21:30:00' });
+		expect(result.error?.message).toBe(
+			"Outside calling hours: it would ring at Tue 2026-06-02 21:30 in Asia/Kolkata, the callee's zone from the phone number; allowed: India (TRAI): 09:00-21:00",
+		);
+		expect(routed(ADD)).toHaveLength(0);
+		expect(routed(LIST)).toHaveLength(0);
+	});
+
+	it('move it to 09:00 the next morning when asked', async () => {
+		const result = await create({ callbackTime: '2026-06-02T21:30:00', callingHours: 'move' });
+		expect(result.error).toBeUndefined();
+		const data = JSON.parse(routed(ADD)[0].form!.data) as Record<string, unknown>;
+		expect(data.callBackTime).toBe('2026-06-03 09:00:00');
+		expect(result.items[0].json).toMatchObject({
+			scheduledAt: '2026-06-03T03:30:00Z',
+			details: expect.objectContaining({
+				callingHours: expect.objectContaining({ to: '2026-06-03T03:30:00Z' }),
+			}),
+		});
+	});
+
+	it('a refused reschedule deletes nothing', async () => {
+		const original = sandbox.ameyo.addCallback({ campaignId: 110, phone: '9800055566' });
+		const result = await run({
+			operation: 'update',
+			campaignId: 110,
+			callbackId: original.customerCallbackId,
+			callbackTime: '2026-06-03T06:00:00',
+			timeZone: 'Asia/Kolkata',
+		});
+		expect(result.error?.message).toContain('Outside calling hours');
+		expect(sandbox.ameyo.getCallback(original.customerCallbackId)).toBeDefined();
+		expect(sandbox.requests.some((r) => r.method === 'DELETE')).toBe(false);
+	});
+});
+
 describe('Callback → Reschedule', () => {
 	it('deletes, then creates at the new time; the output has the new and the old id', async () => {
 		const original = sandbox.ameyo.addCallback({

@@ -162,7 +162,13 @@ it('every Talkdesk operation outputs what its schema says', async () => {
 		['dispatch', { talkdeskPhoneNumber: '+18005550100', contactPhoneNumber: '+14155550123' }],
 	];
 	for (const [operation, parameters] of runs) {
-		const result = await talkdesk({ resource: 'callback', operation, ...parameters });
+		// Real clock: the calling-hours check would depend on the time of day the test runs.
+		const result = await talkdesk({
+			resource: 'callback',
+			operation,
+			callingHours: 'off',
+			...parameters,
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.items.length).toBeGreaterThan(0);
 		const schema = schemaOf(talkdeskResources, 'callback', operation);
@@ -206,7 +212,12 @@ it('every Ameyo operation outputs what its schema says', async () => {
 		['delete', { callbackId: existing() }],
 	];
 	for (const [operation, parameters] of runs) {
-		const result = await ameyo({ resource: 'callback', operation, ...parameters });
+		const result = await ameyo({
+			resource: 'callback',
+			operation,
+			callingHours: 'off',
+			...parameters,
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.items.length).toBeGreaterThan(0);
 		const schema = schemaOf(ameyoResources, 'callback', operation);

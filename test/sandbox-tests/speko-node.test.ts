@@ -231,7 +231,7 @@ describe('Callback → Cancel', () => {
 describe('Callback → Dispatch Now', () => {
 	it('dispatches a scheduled callback once', async () => {
 		const target = scheduledCallback();
-		const result = await run({ operation: 'dispatch', callbackId: target.id });
+		const result = await run({ operation: 'dispatch', callbackId: target.id, callingHours: 'off' });
 		expect(result.error).toBeUndefined();
 		expect(spekoRequests()).toHaveLength(1);
 		expect(spekoRequests()[0]).toMatchObject({
@@ -246,7 +246,7 @@ describe('Callback → Dispatch Now', () => {
 	it('explains why a callback that is not scheduled cannot be dispatched', async () => {
 		const target = scheduledCallback();
 		await run({ operation: 'cancel', callbackId: target.id });
-		const result = await run({ operation: 'dispatch', callbackId: target.id });
+		const result = await run({ operation: 'dispatch', callbackId: target.id, callingHours: 'off' });
 		expect(result.error?.message).toContain(
 			`Callback ${target.id} cannot be dispatched: it is not in status "scheduled"`,
 		);
@@ -255,7 +255,7 @@ describe('Callback → Dispatch Now', () => {
 	it('says when the workspace is out of credits (402) and changes nothing', async () => {
 		const target = scheduledCallback();
 		sandbox.speko.credits = 0;
-		const result = await run({ operation: 'dispatch', callbackId: target.id });
+		const result = await run({ operation: 'dispatch', callbackId: target.id, callingHours: 'off' });
 		expect(result.error?.message).toMatch(/out of credits/);
 		expect(result.error?.httpCode).toBe('402');
 		expect(sandbox.speko.getCallback(target.id)?.status).toBe('scheduled');
@@ -264,15 +264,45 @@ describe('Callback → Dispatch Now', () => {
 	it('is never repeated when the outcome is unknown, but is after a 429', async () => {
 		const target = scheduledCallback();
 		sandbox.faults.add({ provider: 'speko', type: 'status', status: 503 });
-		const unavailable = await run({ operation: 'dispatch', callbackId: target.id });
+		const unavailable = await run({
+			operation: 'dispatch',
+			callbackId: target.id,
+			callingHours: 'off',
+		});
 		expect(unavailable.error?.message).toContain('503');
 		expect(spekoRequests()).toHaveLength(1);
 
 		sandbox.clearRequests();
 		sandbox.faults.add({ provider: 'speko', type: 'rate-limit', retryAfter: 0 });
-		const limited = await run({ operation: 'dispatch', callbackId: target.id });
+		const limited = await run({
+			operation: 'dispatch',
+			callbackId: target.id,
+			callingHours: 'off',
+		});
 		expect(limited.error).toBeUndefined();
 		expect(spekoRequests()).toHaveLength(2);
+	});
+
+	it('checks the callee’s calling hours first: reads the callback, then dispatches or refuses', async () => {
+		// 12:00 UTC is 08:00 in New Jersey: allowed (US federal 08:00-21:00).
+		const day = sandbox.speko.addCallback({ status: 'scheduled', to_number: '+12015550123' });
+		const allowed = await run({ operation: 'dispatch', callbackId: day.id });
+		expect(allowed.error).toBeUndefined();
+		expect(spekoRequests().map((r) => `${r.method} ${r.route}`)).toEqual([
+			`GET /v1/callbacks/${day.id}`,
+			`POST /v1/callbacks/${day.id}/dispatch`,
+		]);
+
+		sandbox.clearRequests();
+		// ...and 05:00 in San Francisco: refused, and nothing is dispatched.
+		const night = sandbox.speko.addCallback({ status: 'scheduled', to_number: '+14155550123' });
+		const refused = await run({ operation: 'dispatch', callbackId: night.id });
+		expect(refused.error?.message).toBe(
+			"Outside calling hours: it would ring at Mon 2026-06-01 05:00 in America/Los_Angeles (CA), the callee's zone from the phone number; allowed: US federal (47 CFR 64.1200(c)(1)): 08:00-21:00",
+		);
+		expect(refused.error?.description).toContain('Nothing was sent');
+		expect(spekoRequests().map((r) => r.method)).toEqual(['GET']);
+		expect(sandbox.speko.getCallback(night.id)?.status).toBe('scheduled');
 	});
 });
 

@@ -423,6 +423,8 @@ describe('Callback → Create (Preview)', () => {
 			timeZone: zone,
 			assignType: 'ANY_ELIGIBLE_AGENT',
 			callerId: '+18005550100',
+			// Night-time instants on purpose: the time conversion is under test here.
+			callingHours: 'off',
 		});
 		expect(result.error).toBeUndefined();
 		expect(apiRequests()[0].json).toMatchObject({ scheduled_time_to_call: utc, timezone: zone });
@@ -582,6 +584,7 @@ describe('Callback → Dispatch Now', () => {
 		const before = sandbox.talkdesk.dispatches().length;
 		const result = await run({
 			operation: 'dispatch',
+			callingHours: 'off',
 			talkdeskPhoneNumber: '+18005550100',
 			contactPhoneNumber: '+44 20 7946 0123',
 			context: { fields: [{ name: 'reason', value: 'renewal' }] },
@@ -607,6 +610,7 @@ describe('Callback → Dispatch Now', () => {
 		const before = sandbox.talkdesk.dispatches().length;
 		const result = await run({
 			operation: 'dispatch',
+			callingHours: 'off',
 			talkdeskPhoneNumber: '+18005550100',
 			contactPhoneNumber: '+14155550123',
 		});
@@ -627,6 +631,7 @@ describe('Callback → Dispatch Now', () => {
 		});
 		const result = await run({
 			operation: 'dispatch',
+			callingHours: 'off',
 			talkdeskPhoneNumber: '+18005550100',
 			contactPhoneNumber: '+14155550123',
 		});
@@ -638,12 +643,104 @@ describe('Callback → Dispatch Now', () => {
 		const result = await run(
 			{
 				operation: 'dispatch',
+				callingHours: 'off',
 				talkdeskPhoneNumber: '+18005550100',
 				contactPhoneNumber: '+14155550123',
 			},
 			{ credentials: credentialsFor(TALKDESK_CLIENT, { scopes: 'schedule-callbacks:read' }) },
 		);
 		expect(result.error?.message).toContain('"callback:write"');
+	});
+});
+
+describe('calling hours', () => {
+	const base = {
+		operation: 'create',
+		phoneNumber: '+13055550123', // Florida: 08:00-20:00
+		timeZone: 'America/New_York',
+		assignType: 'ANY_ELIGIBLE_AGENT',
+		callerId: '+18005550100',
+	};
+
+	it('refuse a create at 07:30 in the callee’s zone, before any request, saying why', async () => {
+		const result = await run({ ...base, callbackTime: '2026-06-02T07:30:00' });
+		expect(result.error?.message).toBe(
+			"Outside calling hours: it would ring at Tue 2026-06-02 07:30 in America/New_York (FL), the callee's zone from the provider; allowed: Florida (Fla. Stat. 501.616): 08:00-20:00",
+		);
+		expect(apiRequests()).toHaveLength(0);
+	});
+
+	it('move it to the next allowed time when asked, and say so in the output', async () => {
+		const result = await run({
+			...base,
+			callbackTime: '2026-06-02T20:30:00',
+			callingHours: 'move',
+		});
+		expect(result.error).toBeUndefined();
+		// 08:00 EDT the next morning is 12:00 UTC.
+		expect(apiRequests()[0].json).toMatchObject({ scheduled_time_to_call: '2026-06-03T12:00:00Z' });
+		expect(result.items[0].json.details).toMatchObject({
+			callingHours: {
+				from: '2026-06-03T00:30:00Z',
+				to: '2026-06-03T12:00:00Z',
+				reason: expect.stringContaining('Florida'),
+			},
+		});
+	});
+
+	it('read the callee’s zone from Talkdesk for a reschedule, and take custom rules and blocked dates', async () => {
+		const target = sandbox.talkdesk.addCallback({
+			timezone: 'Asia/Kolkata',
+			phone_number: '+919812345678',
+		});
+		const custom = {
+			callingHours: 'move',
+			callingHoursOptions: {
+				ruleSet: 'custom',
+				windowStart: '10:00',
+				windowEnd: '17:00',
+				days: [1, 2, 3, 4, 5],
+				blockedDates: '2026-06-03',
+			},
+		};
+		const result = await run({
+			operation: 'update',
+			callbackId: target.id,
+			updateFields: { callbackTime: '2026-06-02T18:00:00' },
+			...custom,
+		});
+		expect(result.error).toBeUndefined();
+		expect(apiRequests().map((r) => r.method)).toEqual(['GET', 'PATCH']);
+		// 18:00 Tuesday is after 17:00; Wednesday is blocked; Thursday 10:00 IST is 04:30 UTC.
+		expect(apiRequests()[1].json).toEqual([
+			{ op: 'replace', path: '/timeToCall', value: '2026-06-04T04:30:00Z' },
+		]);
+	});
+
+	it('refuse a dispatch at night; Dispatch Now cannot move', async () => {
+		const result = await run({
+			operation: 'dispatch',
+			talkdeskPhoneNumber: '+18005550100',
+			contactPhoneNumber: '+14155550123', // 05:00 in San Francisco
+		});
+		expect(result.error?.message).toContain('Outside calling hours');
+		expect(result.error?.message).toContain('America/Los_Angeles');
+		expect(apiRequests()).toHaveLength(0);
+		const options = new Talkdesk().description.properties.find(
+			(p) => p.name === 'callingHours' && p.displayOptions?.show?.operation?.includes('dispatch'),
+		)!.options as Array<{ value: string }>;
+		expect(options.map((o) => o.value)).toEqual(['refuse', 'off']);
+	});
+
+	it('refuse a number whose zone cannot be told, naming what to set', async () => {
+		const result = await run({
+			operation: 'dispatch',
+			talkdeskPhoneNumber: '+18005550100',
+			contactPhoneNumber: '+8881234567', // no zone in the data
+		});
+		expect(result.error?.message).toContain("the callee's time zone cannot be told");
+		expect(result.error?.description).toContain('Callee Time Zone');
+		expect(apiRequests()).toHaveLength(0);
 	});
 });
 

@@ -60,6 +60,8 @@ function oracleWindow(rules: CallingHoursRules, ms: number, zone: string, region
 			return { local, window: local.weekday <= 5 ? [540, 1290] : [600, 1080] };
 		case 'india':
 			return { local, window: [540, 1260] };
+		case 'general':
+			return { local, window: [480, 1260] };
 		case 'custom':
 			return {
 				local,

@@ -1,6 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/actions';
+import { toE164 } from '../../../shared/callback';
+import { callingHoursProperties, guardCall } from '../../../shared/callingHoursGuard';
 import { requireText } from '../../../shared/validate';
 import { addCallback, readCustomerId, readPhone, readTime, timeFields } from '../../create';
 import { normalizeAmeyoCallback } from '../../normalize';
@@ -49,6 +51,7 @@ export const properties: INodeProperties[] = [
 		default: '',
 		description: 'The Ameyo customer the callback is for, when known',
 	},
+	...callingHoursProperties('schedule'),
 	simplifyField,
 ];
 
@@ -64,21 +67,33 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 	const selfCallback = this.getNodeParameter('selfCallback', itemIndex, true) as boolean;
 	const customerId = readCustomerId(this.getNodeParameter('customerId', itemIndex, ''));
 
+	const code = await countryCode(client);
+	const guarded = guardCall(
+		this,
+		itemIndex,
+		{ timeMs: time.toMillis(), phone: toE164(phone, code) },
+		'schedule',
+	);
+	const at = time.plus(guarded.timeMs - time.toMillis());
 	const { id, sent } = await addCallback(
 		client,
-		{ campaignId, phone, time, userId, selfCallback, customerId, timeFormat, serverTimeZone },
+		{ campaignId, phone, time: at, userId, selfCallback, customerId, timeFormat, serverTimeZone },
 		itemIndex,
 	);
 	const record = {
 		customerCallbackId: id,
 		campaignId,
-		callbackTime: time.toMillis(),
+		callbackTime: at.toMillis(),
 		selfCallback,
 		userId,
 		phone,
 		customerId: customerId ?? -1,
 	};
-	if (!simplifyOn(this, itemIndex)) return { ...record, sent };
-	const created = normalizeAmeyoCallback(record, await countryCode(client), client.runtime.now());
-	return { ...created, details: { ...created.details, sentCallBackTime: sent.callBackTime } };
+	const moved = guarded.moved && { callingHours: guarded.moved };
+	if (!simplifyOn(this, itemIndex)) return { ...record, sent, ...moved };
+	const created = normalizeAmeyoCallback(record, code, client.runtime.now());
+	return {
+		...created,
+		details: { ...created.details, sentCallBackTime: sent.callBackTime, ...moved },
+	};
 };

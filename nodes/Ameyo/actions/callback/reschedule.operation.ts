@@ -2,6 +2,8 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/actions';
+import { toE164 } from '../../../shared/callback';
+import { callingHoursProperties, guardCall } from '../../../shared/callingHoursGuard';
 import { locatorValue } from '../../../shared/locators';
 import { epochMsToIsoUtc } from '../../../shared/time';
 import { optionalText } from '../../../shared/validate';
@@ -36,6 +38,7 @@ export const properties: INodeProperties[] = [
 		default: '',
 		description: 'Give the callback to another agent; empty keeps its agent',
 	},
+	...callingHoursProperties('schedule'),
 	simplifyField,
 ];
 
@@ -69,6 +72,16 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 			},
 		);
 
+	const code = await countryCode(client);
+	// Checked before anything changes: a refused time deletes nothing.
+	const guarded = guardCall(
+		this,
+		itemIndex,
+		{ timeMs: time.toMillis(), phone: toE164(original.phone, code) },
+		'schedule',
+	);
+	const at = time.plus(guarded.timeMs - time.toMillis());
+
 	// Delete first: a customer must never get two calls. If the new one cannot be
 	// created, the error carries everything needed to create it again.
 	await deleteCallback(client, id, itemIndex);
@@ -79,7 +92,7 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 			{
 				campaignId,
 				phone: String(original.phone ?? ''),
-				time,
+				time: at,
 				userId: newAgent ?? String(original.userId ?? ''),
 				selfCallback: original.selfCallback === true,
 				customerId:
@@ -106,14 +119,11 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 	const record = {
 		...original,
 		customerCallbackId: created.id,
-		callbackTime: time.toMillis(),
+		callbackTime: at.toMillis(),
 		userId: newAgent ?? original.userId,
 	};
-	if (!simplifyOn(this, itemIndex)) return { ...record, previousCustomerCallbackId: id };
-	const rescheduled = normalizeAmeyoCallback(
-		record,
-		await countryCode(client),
-		client.runtime.now(),
-	);
-	return { ...rescheduled, details: { ...rescheduled.details, previousId: id } };
+	const moved = guarded.moved && { callingHours: guarded.moved };
+	if (!simplifyOn(this, itemIndex)) return { ...record, previousCustomerCallbackId: id, ...moved };
+	const rescheduled = normalizeAmeyoCallback(record, code, client.runtime.now());
+	return { ...rescheduled, details: { ...rescheduled.details, previousId: id, ...moved } };
 };

@@ -2,6 +2,11 @@ import type { INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/actions';
+import {
+	callingHoursOn,
+	callingHoursProperties,
+	guardCall,
+} from '../../../shared/callingHoursGuard';
 import { locatorValue } from '../../../shared/locators';
 import { normalizeSpekoCallback } from '../../normalize';
 import { callbackPath } from '../../transport';
@@ -16,12 +21,26 @@ export const properties: INodeProperties[] = [
 		default: '',
 	},
 	callbackIdField,
+	...callingHoursProperties('dispatch'),
 	simplifyField,
 ];
 
 export const execute: ItemOperation = async function (itemIndex, client) {
 	const id = readCallbackId(locatorValue(this, 'callbackId', itemIndex));
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+	if (callingHoursOn(this, itemIndex)) {
+		// The callee's number, for their calling hours: one read before the call.
+		const callback = await client.body(
+			{ method: 'GET', url: callbackPath(id), idempotent: true },
+			itemIndex,
+		);
+		guardCall(
+			this,
+			itemIndex,
+			{ timeMs: client.runtime.now(), phone: callback.to_number as string | undefined },
+			'dispatch',
+		);
+	}
 	try {
 		// This places a phone call: never repeated when the outcome is unknown.
 		const record = await client.body(

@@ -2,6 +2,7 @@ import type { IDataObject, INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/actions';
+import { callingHoursProperties, guardCall } from '../../../shared/callingHoursGuard';
 import { InputError } from '../../../shared/errors';
 import { parseDateTimeInput, toIsoUtc } from '../../../shared/time';
 import { optionalText, requireMaxLength, requireOneOf } from '../../../shared/validate';
@@ -75,6 +76,7 @@ export const properties: INodeProperties[] = [
 			{ displayName: 'Record ID', name: 'recordId', type: 'string', default: '' },
 		],
 	},
+	...callingHoursProperties('schedule'),
 	simplifyField,
 ];
 
@@ -88,6 +90,14 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 	).startOf('second');
 	if (time.toMillis() <= client.runtime.now())
 		throw new InputError('Callback Time', toIsoUtc(time), 'a time in the future');
+	// The customer's zone when one was chosen; otherwise the number tells it.
+	const chosenZone = (this.getNodeParameter('timeZone', itemIndex, '') as string) || undefined;
+	const guarded = guardCall(
+		this,
+		itemIndex,
+		{ timeMs: time.toMillis(), phone, providerZone: chosenZone },
+		'schedule',
+	);
 	const assignType = requireOneOf(
 		this.getNodeParameter('assignType', itemIndex),
 		TALKDESK_ASSIGN_TYPES,
@@ -100,7 +110,7 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 
 	const body: IDataObject = {
 		phone_number: phone,
-		scheduled_time_to_call: toIsoUtc(time),
+		scheduled_time_to_call: new Date(guarded.timeMs).toISOString().replace('.000Z', 'Z'),
 		timezone: zone,
 		assign_type: assignType,
 		...(assignees.agents && { agents: assignees.agents.map((agent_id) => ({ agent_id })) }),
@@ -136,5 +146,9 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 		throw new NodeApiError(this.getNode(), error as JsonObject);
 	}
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
-	return simplify ? { ...normalizeTalkdeskCallback(record, client.runtime.now()) } : record;
+	if (!simplify) return guarded.moved ? { ...record, callingHours: guarded.moved } : record;
+	const created = normalizeTalkdeskCallback(record, client.runtime.now());
+	return guarded.moved
+		? { ...created, details: { ...created.details, callingHours: guarded.moved } }
+		: { ...created };
 };

@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/actions';
+import { callingHoursProperties, guardCall } from '../../../shared/callingHoursGuard';
 import { InputError } from '../../../shared/errors';
 import { readE164 } from '../../search';
 import { talkdeskCall } from '../../transport';
@@ -50,6 +51,7 @@ export const properties: INodeProperties[] = [
 			},
 		],
 	},
+	...callingHoursProperties('dispatch'),
 ];
 
 export const execute: ItemOperation = async function (itemIndex, client) {
@@ -73,6 +75,8 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 			value: field.value === undefined || field.value === null ? '' : String(field.value),
 		};
 	});
+
+	guardCall(this, itemIndex, { timeMs: client.runtime.now(), phone: contactNumber }, 'dispatch');
 
 	// This places a phone call: never repeated when the outcome is unknown (a 429 is
 	// a refusal, so the transport waits it out and sends it again).

@@ -1,6 +1,12 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/actions';
+import {
+	callingHoursOn,
+	callingHoursProperties,
+	guardCall,
+} from '../../../shared/callingHoursGuard';
+import type { GuardedCall } from '../../../shared/callingHoursGuard';
 import { InputError } from '../../../shared/errors';
 import { locatorValue } from '../../../shared/locators';
 import { assertZone, parseDateTimeInput, toIsoUtc } from '../../../shared/time';
@@ -72,6 +78,7 @@ export const properties: INodeProperties[] = [
 			},
 		],
 	},
+	...callingHoursProperties('schedule'),
 	simplifyField,
 ];
 
@@ -88,29 +95,42 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 	const replace = (path: string, value: unknown) => patch.push({ op: 'replace', path, value });
 
 	const zone = fields.timeZone === undefined ? undefined : assertZone(fields.timeZone, 'Time Zone');
+	const newPhone =
+		optionalText(fields.phoneNumber) === undefined
+			? undefined
+			: readE164(fields.phoneNumber, 'Phone Number');
+	let guarded: GuardedCall | undefined;
 	if (fields.callbackTime !== undefined && fields.callbackTime !== '') {
-		// A wall-clock time means the customer's: their zone, as set here or as Talkdesk has it.
-		const readIn =
-			zone ??
-			assertZone(
-				(
-					await talkdeskCall(
+		// A wall-clock time means the customer's: their zone, as set here or as Talkdesk
+		// has it; the calling-hours check needs their number too.
+		const current =
+			zone === undefined || (newPhone === undefined && callingHoursOn(this, itemIndex))
+				? await talkdeskCall(
 						client,
 						{ method: 'GET', url: callbackPath(id), idempotent: true },
 						'schedule-callbacks:read',
 						itemIndex,
 					)
-				).timezone ?? 'UTC',
-				"The callback's time zone (from Talkdesk)",
-			);
+				: undefined;
+		const readIn =
+			zone ?? assertZone(current?.timezone ?? 'UTC', "The callback's time zone (from Talkdesk)");
 		const time = parseDateTimeInput(fields.callbackTime, readIn, 'Callback Time').startOf('second');
 		if (time.toMillis() <= client.runtime.now())
 			throw new InputError('Callback Time', toIsoUtc(time), 'a time in the future');
-		replace('/timeToCall', toIsoUtc(time));
+		guarded = guardCall(
+			this,
+			itemIndex,
+			{
+				timeMs: time.toMillis(),
+				phone: newPhone ?? (current?.phone_number as string | undefined),
+				providerZone: readIn,
+			},
+			'schedule',
+		);
+		replace('/timeToCall', new Date(guarded.timeMs).toISOString().replace('.000Z', 'Z'));
 	}
 	if (zone !== undefined) replace('/timezone', zone);
-	if (optionalText(fields.phoneNumber) !== undefined)
-		replace('/phoneNumber', readE164(fields.phoneNumber, 'Phone Number'));
+	if (newPhone !== undefined) replace('/phoneNumber', newPhone);
 	if (fields.assignType !== undefined)
 		replace('/assignType', requireOneOf(fields.assignType, TALKDESK_ASSIGN_TYPES, 'Assign To'));
 	const agents = readIdList(fields.agentIds, 'Agent IDs', 'ids');
@@ -138,5 +158,10 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 		itemIndex,
 	);
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
-	return simplify ? { ...normalizeTalkdeskCallback(record, client.runtime.now()) } : record;
+	const moved = guarded?.moved;
+	if (!simplify) return moved ? { ...record, callingHours: moved } : record;
+	const updated = normalizeTalkdeskCallback(record, client.runtime.now());
+	return moved
+		? { ...updated, details: { ...updated.details, callingHours: moved } }
+		: { ...updated };
 };
