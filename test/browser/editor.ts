@@ -349,8 +349,18 @@ export class Editor {
 	}
 
 	async closeNodeCreator(): Promise<void> {
-		await this.page.keyboard.press('Escape');
-		await this.page.locator(SELECTORS.nodeCreator.panel).waitFor({ state: 'hidden' });
+		const panel = this.page.locator(SELECTORS.nodeCreator.panel);
+		// Escape leaves an open sub-view (a node's actions) first: press it until the panel goes.
+		for (let attempt = 0; attempt < 5; attempt++) {
+			await this.page.keyboard.press('Escape');
+			try {
+				await panel.waitFor({ state: 'hidden', timeout: 3000 });
+				return;
+			} catch {
+				// still open: once more
+			}
+		}
+		await panel.waitFor({ state: 'hidden' });
 	}
 }
 
