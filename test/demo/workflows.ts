@@ -154,9 +154,11 @@ export function demoWorkflows(sandboxUrl: string): object[] {
 						operation: 'update',
 						callbackId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
 						updateFields: {
-							callbackTime: '2026-12-24T10:30:00',
+							// 10:30 a week from now, on the wall clock of St. John's.
+							callbackTime:
+								"={{ $now.setZone('America/St_Johns').plus({ days: 7 }).set({ hour: 10, minute: 30, second: 0, millisecond: 0 }).toISO({ includeOffset: false }) }}",
 							timeZone: 'America/St_Johns',
-							comments: 'Moved to the 24th',
+							comments: 'Moved to 10:30 next week',
 						},
 					},
 					{ credentials: convoso },
