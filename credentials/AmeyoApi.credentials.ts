@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { ameyoLogin, SESSION_HEADER, sessionFingerprint } from '../nodes/Ameyo/auth';
+import { withStoredCredential } from '../nodes/shared/credentialRequest';
 
 /**
  * An Ameyo (Exotel) supervisor or administrator login. The session is fetched by the
@@ -106,11 +107,7 @@ export class AmeyoApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		const current = credentials.openedFor === sessionFingerprint(credentials);
-		const session = current ? String(credentials.sessionId ?? '') : '';
-		return {
-			...requestOptions,
-			headers: { ...requestOptions.headers, [SESSION_HEADER]: session || 'none' },
-		};
+		return withStoredCredential(requestOptions, SESSION_HEADER, credentials.sessionId, current);
 	}
 
 	// The test logs in (a wrong user or password fails there, in words that say what to

@@ -15,6 +15,7 @@ import {
 	TALKDESK_STATUS_MESSAGES,
 	tokenFingerprint,
 } from '../nodes/Talkdesk/auth';
+import { withStoredCredential } from '../nodes/shared/credentialRequest';
 
 /**
  * A Talkdesk client-credentials app. The token is fetched by the credential's
@@ -129,11 +130,13 @@ export class TalkdeskApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		const current = credentials.issuedFor === tokenFingerprint(credentials);
-		const token = current ? String(credentials.accessToken ?? '') : '';
-		return {
-			...requestOptions,
-			headers: { ...requestOptions.headers, Authorization: `Bearer ${token || 'none'}` },
-		};
+		return withStoredCredential(
+			requestOptions,
+			'Authorization',
+			credentials.accessToken,
+			current,
+			'Bearer ',
+		);
 	}
 
 	// The token fetch runs first (a wrong client fails there, with its own message);

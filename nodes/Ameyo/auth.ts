@@ -5,6 +5,7 @@ import type {
 	IHttpRequestOptions,
 } from 'n8n-workflow';
 
+import { credentialRequest } from '../shared/credentialRequest';
 import { settingsFingerprint } from '../shared/fingerprint';
 
 /** Ameyo's session login, shared by the credential (preAuthentication) and the node. */
@@ -60,37 +61,19 @@ export async function ameyoLogin(
 			forceLogin: credentials.forceLogin === true,
 			terminalInfo: 'n8n',
 		},
-		json: true,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
 		...(credentials.ignoreTlsErrors === true && { skipSslCertificateValidation: true }),
 	};
-	const answer = (await httpRequest(options).catch((error: unknown) => ({
-		unreachable: (error as { code?: unknown }).code,
-	}))) as { statusCode: number; body: unknown } | { unreachable: unknown };
+	const answer = await credentialRequest(httpRequest, options);
 	if ('unreachable' in answer) {
 		const code = answer.unreachable;
 		throw new Error(
-			`Could not reach the Ameyo server (${new URL(url).host})${typeof code === 'string' ? `: ${code}` : ''}. Check the Base URL${code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN' ? ', or turn on Ignore TLS Certificate Errors for a self-signed certificate' : ''}.`,
+			`Could not reach the Ameyo server (${new URL(url).host})${code ? `: ${code}` : ''}. Check the Base URL${code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN' ? ', or turn on Ignore TLS Certificate Errors for a self-signed certificate' : ''}.`,
 		);
 	}
-	const body = parseBody(answer.body);
+	const { body } = answer;
 	const sessionId = sessionIdOf(body);
 	if (answer.statusCode >= 200 && answer.statusCode < 300 && sessionId) return sessionId;
 	throw new Error(loginErrorMessage(answer.statusCode, body, userId));
-}
-
-function parseBody(body: unknown): IDataObject {
-	if (typeof body === 'object' && body !== null) return body as IDataObject;
-	if (typeof body === 'string') {
-		try {
-			const parsed: unknown = JSON.parse(body);
-			if (typeof parsed === 'object' && parsed !== null) return parsed as IDataObject;
-		} catch {
-			// not JSON: described by status below
-		}
-	}
-	return {};
 }
 
 function loginErrorMessage(status: number, body: IDataObject, userId: string): string {

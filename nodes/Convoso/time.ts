@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { msToIsoUtc } from '../shared/time';
 
 /**
  * Convoso's time formats: callback times are local wall-clock text without a zone
@@ -59,7 +60,7 @@ function offsetsOf(name: string): ZoneOffsets {
  */
 export function convosoLocalTimeToIso(text: unknown, zone: string): string | null {
 	const ms = convosoLocalTimeToMs(text, zone);
-	return ms === null ? null : new Date(ms).toISOString().replace('.000Z', 'Z');
+	return ms === null ? null : msToIsoUtc(ms);
 }
 
 /** Epoch ms of a Convoso local time, or null (see convosoLocalTimeToIso). */

@@ -5,6 +5,7 @@ import type {
 	IHttpRequestOptions,
 } from 'n8n-workflow';
 
+import { credentialRequest } from '../shared/credentialRequest';
 import { settingsFingerprint } from '../shared/fingerprint';
 
 /**
@@ -128,36 +129,16 @@ export async function fetchTalkdeskToken(
 			Accept: 'application/json',
 		},
 		body: { grant_type: 'client_credentials', ...(scope && { scope }) },
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		json: true,
 	};
-	const answer = (await httpRequest(options).catch((error: unknown) => ({
-		unreachable: (error as { code?: unknown }).code,
-	}))) as { statusCode: number; body: unknown } | { unreachable: unknown };
-	if ('unreachable' in answer) {
-		const code = answer.unreachable;
+	const answer = await credentialRequest(httpRequest, options);
+	if ('unreachable' in answer)
 		throw new Error(
-			`Could not reach Talkdesk's token URL (${new URL(url).host})${typeof code === 'string' ? `: ${code}` : ''}`,
+			`Could not reach Talkdesk's token URL (${new URL(url).host})${answer.unreachable ? `: ${answer.unreachable}` : ''}`,
 		);
-	}
-	const body = parseBody(answer.body);
+	const { body } = answer;
 	const accessToken = typeof body.access_token === 'string' ? body.access_token : '';
 	if (answer.statusCode >= 200 && answer.statusCode < 300 && accessToken !== '') return accessToken;
 	throw new Error(tokenErrorMessage(answer.statusCode, body, scope));
-}
-
-function parseBody(body: unknown): IDataObject {
-	if (typeof body === 'object' && body !== null) return body as IDataObject;
-	if (typeof body === 'string') {
-		try {
-			const parsed: unknown = JSON.parse(body);
-			if (typeof parsed === 'object' && parsed !== null) return parsed as IDataObject;
-		} catch {
-			// not JSON: described by status below
-		}
-	}
-	return {};
 }
 
 function tokenErrorMessage(status: number, body: IDataObject, scope: string): string {

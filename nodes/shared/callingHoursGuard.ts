@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { checkCallingHours, nextCallingTime, resolveCallee } from './callingHours';
 import type { CallingHoursRules, CallingRuleSet } from './callingHours';
 import { InputError } from './errors';
-import { assertZone } from './time';
+import { assertZone, msToIsoUtc } from './time';
 import { timeZoneOptions } from './zones';
 
 /**
@@ -256,8 +256,8 @@ export function guardCall(
 			return {
 				timeMs: next,
 				moved: {
-					from: new Date(call.timeMs).toISOString().replace('.000Z', 'Z'),
-					to: new Date(next).toISOString().replace('.000Z', 'Z'),
+					from: msToIsoUtc(call.timeMs),
+					to: msToIsoUtc(next),
 					reason: `Outside calling hours: ${why}`,
 				},
 			};

@@ -150,6 +150,11 @@ export function toIsoUtc(time: DateTime): string {
 	return time.toUTC().toISO({ suppressMilliseconds: true }) as string;
 }
 
+/** Epoch milliseconds as ISO 8601 UTC, without milliseconds when they are zero (no luxon: hot paths use it). */
+export function msToIsoUtc(ms: number): string {
+	return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
 /** An ISO 8601 date-time from a provider, rewritten as ISO UTC; null when empty or unreadable. */
 export function isoTextToIsoUtc(text: unknown): string | null {
 	if (typeof text !== 'string' || text.trim() === '') return null;

@@ -12,7 +12,15 @@ import path from 'node:path';
 import { AMEYO_SUPERVISOR } from '../sandbox/ameyo';
 import { startSandbox } from '../sandbox/server';
 import type { Sandbox } from '../sandbox/server';
-import { createUserFolder, ensureN8n, nodeOutput, packPackage, REPO_ROOT } from './n8n';
+import {
+	createUserFolder,
+	ensureN8n,
+	MANUAL_TRIGGER,
+	nodeOutput,
+	packageNodes,
+	packPackage,
+	REPO_ROOT,
+} from './n8n';
 import type { N8nInstance, RunResult } from './n8n';
 
 jest.setTimeout(10 * 60_000);
@@ -31,32 +39,7 @@ let second: RunResult;
 /** The ids in campaign 110 before the run: the 2,500 added and the sandbox's own. */
 let listed: string[];
 
-function ameyoNode(
-	name: string,
-	position: [number, number],
-	parameters: Record<string, unknown>,
-	extra: object = {},
-) {
-	return {
-		id: `id-${name.replace(/\W/g, '')}`,
-		name,
-		type: 'n8n-nodes-callbacks.ameyo',
-		typeVersion: 1,
-		position,
-		parameters: { resource: 'callback', ...parameters },
-		credentials: { ameyoApi: CREDENTIAL },
-		...extra,
-	};
-}
-
-const manual = {
-	id: 'start',
-	name: 'Start',
-	type: 'n8n-nodes-base.manualTrigger',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
-};
+const ameyoNode = packageNodes('ameyo', { ameyoApi: CREDENTIAL }, { resource: 'callback' });
 
 const workflows = [
 	{
@@ -64,7 +47,7 @@ const workflows = [
 		name: 'Ameyo end to end',
 		active: false,
 		nodes: [
-			manual,
+			MANUAL_TRIGGER,
 			ameyoNode('Get All', [250, 0], { operation: 'getMany', campaignId: 110, returnAll: true }),
 			ameyoNode(
 				'Delete First',
@@ -87,7 +70,7 @@ const workflows = [
 		name: 'Ameyo second execution',
 		active: false,
 		nodes: [
-			manual,
+			MANUAL_TRIGGER,
 			ameyoNode('Get Some', [250, 0], { operation: 'getMany', campaignId: 111, limit: 5 }),
 		],
 		connections: { Start: { main: [[{ node: 'Get Some', type: 'main', index: 0 }]] } },

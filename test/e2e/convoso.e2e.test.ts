@@ -11,7 +11,14 @@ import { DateTime } from 'luxon';
 
 import { startSandbox } from '../sandbox/server';
 import type { Sandbox } from '../sandbox/server';
-import { createUserFolder, ensureN8n, nodeOutput, packPackage, REPO_ROOT } from './n8n';
+import {
+	createUserFolder,
+	ensureN8n,
+	nodeOutput,
+	packageNodes,
+	packPackage,
+	REPO_ROOT,
+} from './n8n';
 import type { N8nInstance, RunResult } from './n8n';
 
 jest.setTimeout(10 * 60_000);
@@ -26,21 +33,7 @@ let n8n: N8nInstance;
 let run: RunResult;
 
 const credentialRef = { convosoApi: CREDENTIAL };
-const node = (
-	name: string,
-	position: [number, number],
-	parameters: Record<string, unknown>,
-	extra: object = {},
-) => ({
-	id: `id-${name.replace(/\W/g, '')}`,
-	name,
-	type: 'n8n-nodes-callbacks.convoso',
-	typeVersion: 1,
-	position,
-	parameters,
-	credentials: credentialRef,
-	...extra,
-});
+const node = packageNodes('convoso', credentialRef);
 const to = (name: string) => ({ main: [[{ node: name, type: 'main', index: 0 }]] });
 
 function workflow(leadPhone: string) {

@@ -1227,3 +1227,42 @@ async function startServer(
 		await sleep(250);
 	}
 }
+
+// ---------------------------------------------------------------------------
+// Workflow building blocks
+
+/** The Manual Trigger node every end-to-end workflow starts from. */
+export const MANUAL_TRIGGER = {
+	id: 'start',
+	name: 'Start',
+	type: 'n8n-nodes-base.manualTrigger',
+	typeVersion: 1,
+	position: [0, 0] as [number, number],
+	parameters: {},
+};
+
+/**
+ * Builds nodes of one of this package's node types with one credential, e.g.
+ * `packageNodes('speko', { spekoApi: CREDENTIAL }, { resource: 'callback' })`.
+ */
+export function packageNodes(
+	nodeName: string,
+	credentials: Record<string, { id: string; name: string }>,
+	defaults: Record<string, unknown> = {},
+) {
+	return (
+		name: string,
+		position: [number, number],
+		parameters: Record<string, unknown>,
+		extra: object = {},
+	) => ({
+		id: `id-${name.replace(/\W/g, '')}`,
+		name,
+		type: `n8n-nodes-callbacks.${nodeName}`,
+		typeVersion: 1,
+		position,
+		parameters: { ...defaults, ...parameters },
+		credentials,
+		...extra,
+	});
+}

@@ -8,7 +8,15 @@ import path from 'node:path';
 
 import { startSandbox } from '../sandbox/server';
 import type { Sandbox } from '../sandbox/server';
-import { createUserFolder, ensureN8n, nodeOutput, packPackage, REPO_ROOT } from './n8n';
+import {
+	createUserFolder,
+	ensureN8n,
+	MANUAL_TRIGGER,
+	nodeOutput,
+	packageNodes,
+	packPackage,
+	REPO_ROOT,
+} from './n8n';
 import type { N8nInstance, RunResult } from './n8n';
 
 jest.setTimeout(10 * 60_000);
@@ -22,37 +30,14 @@ let sandbox: Sandbox;
 let n8n: N8nInstance;
 let run: RunResult;
 
-function spekoNode(
-	name: string,
-	position: [number, number],
-	parameters: Record<string, unknown>,
-	extra: object = {},
-) {
-	return {
-		id: `id-${name.replace(/\W/g, '')}`,
-		name,
-		type: 'n8n-nodes-callbacks.speko',
-		typeVersion: 1,
-		position,
-		parameters: { resource: 'callback', ...parameters },
-		credentials: { spekoApi: CREDENTIAL },
-		...extra,
-	};
-}
+const spekoNode = packageNodes('speko', { spekoApi: CREDENTIAL }, { resource: 'callback' });
 
 const workflow = {
 	id: WORKFLOW_ID,
 	name: 'Speko end to end',
 	active: false,
 	nodes: [
-		{
-			id: 'start',
-			name: 'Start',
-			type: 'n8n-nodes-base.manualTrigger',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
+		MANUAL_TRIGGER,
 		spekoNode('List Scheduled', [250, 0], { operation: 'getMany', status: 'scheduled', limit: 10 }),
 		// Execute Once: only for the first listed callback.
 		spekoNode(

@@ -11,7 +11,15 @@ import path from 'node:path';
 import { startSandbox } from '../sandbox/server';
 import type { Sandbox } from '../sandbox/server';
 import { TALKDESK_CLIENT, TALKDESK_CLIENT_NO_READ } from '../sandbox/talkdesk';
-import { createUserFolder, ensureN8n, nodeOutput, packPackage, REPO_ROOT } from './n8n';
+import {
+	createUserFolder,
+	ensureN8n,
+	MANUAL_TRIGGER,
+	nodeOutput,
+	packageNodes,
+	packPackage,
+	REPO_ROOT,
+} from './n8n';
 import type { N8nInstance, RunResult } from './n8n';
 
 jest.setTimeout(10 * 60_000);
@@ -25,37 +33,18 @@ let sandbox: Sandbox;
 let n8n: N8nInstance;
 let run: RunResult;
 
-function talkdeskNode(
-	name: string,
-	position: [number, number],
-	parameters: Record<string, unknown>,
-	extra: object = {},
-) {
-	return {
-		id: `id-${name.replace(/\W/g, '')}`,
-		name,
-		type: 'n8n-nodes-callbacks.talkdesk',
-		typeVersion: 1,
-		position,
-		parameters: { resource: 'callback', ...parameters },
-		credentials: { talkdeskApi: CREDENTIAL },
-		...extra,
-	};
-}
+const talkdeskNode = packageNodes(
+	'talkdesk',
+	{ talkdeskApi: CREDENTIAL },
+	{ resource: 'callback' },
+);
 
 const workflow = {
 	id: WORKFLOW_ID,
 	name: 'Talkdesk end to end',
 	active: false,
 	nodes: [
-		{
-			id: 'start',
-			name: 'Start',
-			type: 'n8n-nodes-base.manualTrigger',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
+		MANUAL_TRIGGER,
 		talkdeskNode('Get All', [250, 0], { operation: 'getMany', returnAll: true }),
 		talkdeskNode(
 			'Reschedule First',

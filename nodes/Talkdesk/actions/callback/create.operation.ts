@@ -4,7 +4,7 @@ import { NodeApiError } from 'n8n-workflow';
 import type { ItemOperation } from '../../../shared/actions';
 import { callingHoursProperties, guardCall } from '../../../shared/callingHoursGuard';
 import { InputError } from '../../../shared/errors';
-import { parseDateTimeInput, toIsoUtc } from '../../../shared/time';
+import { msToIsoUtc, parseDateTimeInput, toIsoUtc } from '../../../shared/time';
 import { optionalText, requireMaxLength, requireOneOf } from '../../../shared/validate';
 import { normalizeTalkdeskCallback, TALKDESK_ASSIGN_TYPES } from '../../normalize';
 import { readE164 } from '../../search';
@@ -110,7 +110,7 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 
 	const body: IDataObject = {
 		phone_number: phone,
-		scheduled_time_to_call: new Date(guarded.timeMs).toISOString().replace('.000Z', 'Z'),
+		scheduled_time_to_call: msToIsoUtc(guarded.timeMs),
 		timezone: zone,
 		assign_type: assignType,
 		...(assignees.agents && { agents: assignees.agents.map((agent_id) => ({ agent_id })) }),

@@ -9,7 +9,7 @@ import {
 import type { GuardedCall } from '../../../shared/callingHoursGuard';
 import { InputError } from '../../../shared/errors';
 import { locatorValue } from '../../../shared/locators';
-import { assertZone, parseDateTimeInput, toIsoUtc } from '../../../shared/time';
+import { assertZone, msToIsoUtc, parseDateTimeInput, toIsoUtc } from '../../../shared/time';
 import { optionalText, requireOneOf } from '../../../shared/validate';
 import { normalizeTalkdeskCallback, TALKDESK_ASSIGN_TYPES } from '../../normalize';
 import { readE164 } from '../../search';
@@ -127,7 +127,7 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 			},
 			'schedule',
 		);
-		replace('/timeToCall', new Date(guarded.timeMs).toISOString().replace('.000Z', 'Z'));
+		replace('/timeToCall', msToIsoUtc(guarded.timeMs));
 	}
 	if (zone !== undefined) replace('/timezone', zone);
 	if (newPhone !== undefined) replace('/phoneNumber', newPhone);
