@@ -4,6 +4,12 @@ import { numberOrNull, stringOrNull, toE164, withoutEmpty, withPastDue } from '.
 import type { NormalizedCallback } from '../shared/callback';
 import { epochMsToIsoUtc } from '../shared/time';
 
+/** A callback's number in E.164, national numbers with the credential's country code. */
+export function ameyoPhone(record: IDataObject, countryCallingCode: string): string | null {
+	const phoneInfo = (record.phoneInfo ?? {}) as IDataObject;
+	return toE164(record.phone ?? phoneInfo.phone, countryCallingCode);
+}
+
 /**
  * An Ameyo callback as the normalized callback. Ameyo lists outstanding callbacks and
  * has no status: one with an actual callback time has been called (`completed`);
@@ -25,7 +31,7 @@ export function normalizeAmeyoCallback(
 		providerStatus: null,
 		scheduledAt,
 		timezone: null,
-		phone: toE164(record.phone ?? phoneInfo.phone, countryCallingCode),
+		phone: ameyoPhone(record, countryCallingCode),
 		agentId: stringOrNull(record.userId),
 		campaignId: numberOrNull(record.campaignId),
 		leadId: null,

@@ -1,7 +1,7 @@
 import type { PollCandidate, PollSource } from '../shared/poll';
 import type { TriggerAdapter } from '../shared/trigger';
 import { numberOrNull } from '../shared/callback';
-import { normalizeAmeyoCallback } from './normalize';
+import { ameyoPhone, normalizeAmeyoCallback } from './normalize';
 import { AMEYO_PAGE_SIZE, campaignPages, readCampaignIds } from './search';
 import { ameyoSpec } from './transport';
 
@@ -54,6 +54,7 @@ export const ameyoTrigger: TriggerAdapter = {
 							scheduledAtMs: numberOrNull(record.callbackTime),
 							// Listed means still to be called, unless Ameyo says it was called.
 							status: record.actualCallbackTime ? 'completed' : 'scheduled',
+							callee: () => ({ phone: ameyoPhone(record, code) }),
 							toItem: () =>
 								simplify
 									? { ...normalizeAmeyoCallback(record, code, client.runtime.now()) }

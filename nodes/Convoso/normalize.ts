@@ -68,7 +68,7 @@ export function normalizeConvosoCallback(
 		providerStatus: stringOrNull(record.stage) ?? stringOrNull(record.status),
 		scheduledAt,
 		timezone: account.timezone,
-		phone: toE164(record.phone_number, account.countryCallingCode),
+		phone: convosoPhone(record, account),
 		agentId: idOrNull(record.user_id ?? record.user),
 		campaignId: idOrNull(record.campaign_id),
 		leadId: idOrNull(record.lead_id),
@@ -111,6 +111,14 @@ export const leadSchema: IDataObject = {
 	required: ['id', 'provider'],
 };
 
+/** A lead's or a callback's number in E.164, with the lead's own country code when it has one. */
+export function convosoPhone(record: IDataObject, account: ConvosoAccount): string | null {
+	return toE164(
+		record.phone_number,
+		stringOrNull(record.phone_code) ?? account.countryCallingCode,
+	);
+}
+
 /** A lead, with numbers as numbers and the phone in E.164 where possible. */
 export function normalizeConvosoLead(record: IDataObject, account: ConvosoAccount): IDataObject {
 	return {
@@ -118,10 +126,7 @@ export function normalizeConvosoLead(record: IDataObject, account: ConvosoAccoun
 		provider: 'convoso',
 		firstName: stringOrNull(record.first_name),
 		lastName: stringOrNull(record.last_name),
-		phone: toE164(
-			record.phone_number,
-			stringOrNull(record.phone_code) ?? account.countryCallingCode,
-		),
+		phone: convosoPhone(record, account),
 		email: stringOrNull(record.email),
 		status: stringOrNull(record.status),
 		listId: numberOrNull(record.list_id),

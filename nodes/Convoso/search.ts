@@ -166,6 +166,24 @@ export async function findCallback(
 	return unwrapPage(body).results.find((record) => String(record.id) === String(callbackId));
 }
 
+/** One lead by id, for its phone number; undefined when Convoso has none with that id. */
+export async function findLead(
+	client: ProviderClient,
+	leadId: number,
+	itemIndex: number,
+): Promise<IDataObject | undefined> {
+	const { body, nothingMatched } = await convosoCall(
+		client,
+		'/leads/search',
+		{ lead_id: leadId, offset: 0, limit: 1 },
+		{ idempotent: true, itemIndex },
+	);
+	if (nothingMatched) return undefined;
+	return unwrapPage(body).results.find(
+		(record) => String(record.id ?? record.lead_id) === String(leadId),
+	);
+}
+
 /**
  * The whole callback after a change, read back from Convoso. The change itself has
  * succeeded by then: if reading it back fails, the node returns what it knows

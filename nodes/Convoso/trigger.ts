@@ -12,7 +12,7 @@ import {
 	stageFilterField,
 	userIdField,
 } from './actions/common';
-import { convosoStatus, normalizeConvosoCallback } from './normalize';
+import { convosoPhone, convosoStatus, normalizeConvosoCallback } from './normalize';
 import { CALLBACK_PAGE_SIZE, callbackPages } from './search';
 import { convosoLocalTimeToMs } from './time';
 import { convosoSpec } from './transport';
@@ -80,6 +80,7 @@ export const convosoTrigger: TriggerAdapter = {
 						createdAtMs: convosoLocalTimeToMs(record.created_at, account.timezone),
 						scheduledAtMs: convosoLocalTimeToMs(record.callback_time, account.timezone),
 						status: convosoStatus(record),
+						callee: () => ({ phone: convosoPhone(record, account) }),
 						toItem: () =>
 							simplify
 								? { ...normalizeConvosoCallback(record, account, client.runtime.now()) }

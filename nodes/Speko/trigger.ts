@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { PollCandidate, PollSource } from '../shared/poll';
+import { toE164 } from '../shared/callback';
 import { isoToMs } from '../shared/time';
 import type { TriggerAdapter } from '../shared/trigger';
 import { optionalText } from '../shared/validate';
@@ -74,6 +75,7 @@ export const spekoTrigger: TriggerAdapter = {
 						createdAtMs: isoToMs(record.created_at),
 						scheduledAtMs: isoToMs(record.scheduled_at),
 						status: spekoStatus(record.status),
+						callee: () => ({ phone: toE164(record.to_number) }),
 						toItem: () =>
 							simplify ? { ...normalizeSpekoCallback(record, client.runtime.now()) } : record,
 					}),

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { PollCandidate, PollSource } from '../shared/poll';
+import { toE164 } from '../shared/callback';
 import { isoToMs } from '../shared/time';
 import type { TriggerAdapter } from '../shared/trigger';
 import {
@@ -75,6 +76,10 @@ export const talkdeskTrigger: TriggerAdapter = {
 						// A retried callback has a new next time to call: it falls due again then, once.
 						scheduledAtMs: isoToMs(talkdeskScheduledAt(record)),
 						status: talkdeskStatus(record.status),
+						callee: () => ({
+							phone: toE164(record.phone_number),
+							zone: typeof record.timezone === 'string' ? record.timezone : null,
+						}),
 						toItem: () =>
 							simplify ? { ...normalizeTalkdeskCallback(record, client.runtime.now()) } : record,
 					}),

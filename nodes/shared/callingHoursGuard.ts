@@ -2,7 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { checkCallingHours, nextCallingTime, resolveCallee } from './callingHours';
-import type { CallingHoursRules, CallingRuleSet } from './callingHours';
+import type { Callee, CallingHoursRules, CallingRuleSet, Refusal } from './callingHours';
 import { InputError } from './errors';
 import { assertZone, msToIsoUtc } from './time';
 import { timeZoneOptions } from './zones';
@@ -51,88 +51,94 @@ export function callingHoursProperties(kind: CallKind): INodeProperties[] {
 			description:
 				'A safety net against calls at night, not legal advice: see the README for the rules and their sources',
 		},
-		{
-			displayName: 'Calling Hours Options',
-			name: 'callingHoursOptions',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			displayOptions: { hide: { callingHours: ['off'] } },
-			options: [
-				{
-					displayName: 'Blocked Dates',
-					name: 'blockedDates',
-					type: 'string',
-					default: '',
-					placeholder: '2026-12-25, 2027-01-01',
-					description:
-						'Dates (YYYY-MM-DD, in the callee’s zone) with no calls at all, separated by commas',
-				},
-				{
-					displayName: 'Callee Time Zone',
-					name: 'calleeTimeZone',
-					type: 'options',
-					options: timeZoneOptions({
-						name: 'From the Provider or the Phone Number',
-						description: "The zone the provider keeps for the callback, else the number's",
-					}),
-					default: '',
-					description:
-						'Where the callee is, when the number or the provider does not tell it right',
-				},
-				{
-					displayName: 'Custom Days',
-					name: 'days',
-					type: 'multiOptions',
-					options: DAYS.map((name, index) => ({ name, value: index + 1 })),
-					default: [1, 2, 3, 4, 5],
-					description: 'For Custom rules: the days calls are allowed',
-				},
-				{
-					displayName: 'Custom Window End',
-					name: 'windowEnd',
-					type: 'string',
-					default: '20:00',
-					placeholder: '20:00',
-					description: 'For Custom rules: the last minute calls are allowed, HH:mm',
-				},
-				{
-					displayName: 'Custom Window Start',
-					name: 'windowStart',
-					type: 'string',
-					default: '09:00',
-					placeholder: '09:00',
-					description:
-						'For Custom rules: the first minute calls are allowed, HH:mm in the callee’s zone',
-				},
-				{
-					displayName: 'Rules',
-					name: 'ruleSet',
-					type: 'options',
-					options: [
-						{
-							name: "By the Callee's Country",
-							value: 'auto',
-							description: 'United States, Canada or India by the number; elsewhere 08:00-21:00',
-						},
-						{
-							name: 'Canada',
-							value: 'canada',
-							description: 'Weekdays 09:00-21:30, weekends 10:00-18:00',
-						},
-						{ name: 'Custom', value: 'custom', description: 'The window and days below' },
-						{ name: 'India', value: 'india', description: '09:00-21:00' },
-						{
-							name: 'United States (Federal, With State Rules)',
-							value: 'us',
-							description: '08:00-21:00; Florida, Oklahoma and Washington 08:00-20:00',
-						},
-					],
-					default: 'auto',
-				},
-			],
-		},
+		callingHoursOptionsProperty({ hide: { callingHours: ['off'] } }),
 	];
+}
+
+/** The rules and the callee's zone: shared by the actions' option and the trigger's filter. */
+export function callingHoursOptionsProperty(
+	displayOptions: INodeProperties['displayOptions'],
+): INodeProperties {
+	return {
+		displayName: 'Calling Hours Options',
+		name: 'callingHoursOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions,
+		options: [
+			{
+				displayName: 'Blocked Dates',
+				name: 'blockedDates',
+				type: 'string',
+				default: '',
+				placeholder: '2026-12-25, 2027-01-01',
+				description:
+					'Dates (YYYY-MM-DD, in the callee’s zone) with no calls at all, separated by commas',
+			},
+			{
+				displayName: 'Callee Time Zone',
+				name: 'calleeTimeZone',
+				type: 'options',
+				options: timeZoneOptions({
+					name: 'From the Provider or the Phone Number',
+					description: "The zone the provider keeps for the callback, else the number's",
+				}),
+				default: '',
+				description: 'Where the callee is, when the number or the provider does not tell it right',
+			},
+			{
+				displayName: 'Custom Days',
+				name: 'days',
+				type: 'multiOptions',
+				options: DAYS.map((name, index) => ({ name, value: index + 1 })),
+				default: [1, 2, 3, 4, 5],
+				description: 'For Custom rules: the days calls are allowed',
+			},
+			{
+				displayName: 'Custom Window End',
+				name: 'windowEnd',
+				type: 'string',
+				default: '20:00',
+				placeholder: '20:00',
+				description: 'For Custom rules: the last minute calls are allowed, HH:mm',
+			},
+			{
+				displayName: 'Custom Window Start',
+				name: 'windowStart',
+				type: 'string',
+				default: '09:00',
+				placeholder: '09:00',
+				description:
+					'For Custom rules: the first minute calls are allowed, HH:mm in the callee’s zone',
+			},
+			{
+				displayName: 'Rules',
+				name: 'ruleSet',
+				type: 'options',
+				options: [
+					{
+						name: "By the Callee's Country",
+						value: 'auto',
+						description: 'United States, Canada or India by the number; elsewhere 08:00-21:00',
+					},
+					{
+						name: 'Canada',
+						value: 'canada',
+						description: 'Weekdays 09:00-21:30, weekends 10:00-18:00',
+					},
+					{ name: 'Custom', value: 'custom', description: 'The window and days below' },
+					{ name: 'India', value: 'india', description: '09:00-21:00' },
+					{
+						name: 'United States (Federal, With State Rules)',
+						value: 'us',
+						description: '08:00-21:00; Florida, Oklahoma and Washington 08:00-20:00',
+					},
+				],
+				default: 'auto',
+			},
+		],
+	};
 }
 
 export interface CallToCheck {
@@ -213,6 +219,25 @@ const CANADIAN_REGIONS = [
 	'NU',
 ];
 
+/** The callee and the rules for one call, from the Calling Hours Options; undefined callee: no zone found. */
+function calleeAndRules(options: IDataObject, call: CallToCheck) {
+	const zoneChoice = String(options.calleeTimeZone ?? '');
+	const callee = resolveCallee({
+		zone: zoneChoice === '' ? undefined : assertZone(zoneChoice, 'Callee Time Zone'),
+		providerZone: call.providerZone,
+		phone: call.phone,
+	});
+	return { callee, rules: readRules(options, call.phone) };
+}
+
+/** Why a call is outside the window: the callee's zone and local time, and the rule. */
+function refusalText(callee: Callee, refusal: Refusal): string {
+	// The number's state names the place only when the number gave the zone too.
+	const region = callee.from === 'the phone number' ? callee.region : undefined;
+	const where = `${refusal.zone}${region ? ` (${region})` : ''}`;
+	return `it would ring at ${refusal.local} in ${where}, the callee's zone from ${callee.from}; allowed: ${refusal.rule}`;
+}
+
 /**
  * Checks a call against the item's Calling Hours option, before any request:
  * returns the time to use (moved when the option says so), or throws an error
@@ -227,12 +252,7 @@ export function guardCall(
 	const mode = ctx.getNodeParameter('callingHours', itemIndex, 'refuse') as string;
 	if (mode === 'off') return { timeMs: call.timeMs };
 	const options = ctx.getNodeParameter('callingHoursOptions', itemIndex, {}) as IDataObject;
-	const zoneChoice = String(options.calleeTimeZone ?? '');
-	const callee = resolveCallee({
-		zone: zoneChoice === '' ? undefined : assertZone(zoneChoice, 'Callee Time Zone'),
-		providerZone: call.providerZone,
-		phone: call.phone,
-	});
+	const { callee, rules } = calleeAndRules(options, call);
 	const node = ctx.getNode();
 	if (!callee) {
 		throw new NodeOperationError(
@@ -245,11 +265,9 @@ export function guardCall(
 			},
 		);
 	}
-	const rules = readRules(options, call.phone);
 	const refusal = checkCallingHours(call.timeMs, callee, rules);
 	if (!refusal) return { timeMs: call.timeMs };
-	const where = `${refusal.zone}${callee.region ? ` (${callee.region})` : ''}`;
-	const why = `it would ring at ${refusal.local} in ${where}, the callee's zone from ${callee.from}; allowed: ${refusal.rule}`;
+	const why = refusalText(callee, refusal);
 	if (mode === 'move' && kind === 'schedule') {
 		const next = nextCallingTime(call.timeMs, callee, rules);
 		if (next !== undefined) {
@@ -272,4 +290,50 @@ export function guardCall(
 					? 'Nothing was sent. Dispatch later, or schedule the callback instead.'
 					: 'Nothing was sent. Choose a time inside the window, or set Calling Hours to "Move to the Next Allowed Time".',
 	});
+}
+
+/** When a due callback may be emitted, and what its item then says about calling hours. */
+export interface Callable {
+	atMs: number;
+	note?: IDataObject;
+}
+
+/**
+ * The trigger's "Only Emit When Callable" filter, from its Calling Hours Options
+ * (checked once per poll, so bad options fail the poll before any request): for a
+ * callback due at `timeMs`, the first instant its callee may be called. A callee
+ * whose zone cannot be told, or with no allowed time in the next 14 days, is not held
+ * back: it is emitted when due, and its item says why it was not checked.
+ */
+export function callableAtFrom(options: IDataObject): (call: CallToCheck) => Callable {
+	readRules(options, null);
+	calleeAndRules(options, { timeMs: 0 });
+	return (call) => {
+		const { callee, rules } = calleeAndRules(options, call);
+		if (!callee)
+			return {
+				atMs: call.timeMs,
+				note: {
+					checked: false,
+					reason: `The callee's time zone cannot be told from "${call.phone ?? 'no number'}": set Callee Time Zone`,
+				},
+			};
+		const refusal = checkCallingHours(call.timeMs, callee, rules);
+		if (!refusal) return { atMs: call.timeMs };
+		const next = nextCallingTime(call.timeMs, callee, rules);
+		const why = refusalText(callee, refusal);
+		if (next === undefined)
+			return {
+				atMs: call.timeMs,
+				note: { checked: false, reason: `No allowed time in the next 14 days: ${why}` },
+			};
+		return {
+			atMs: next,
+			note: {
+				dueAt: msToIsoUtc(call.timeMs),
+				heldUntil: msToIsoUtc(next),
+				reason: `Held back outside calling hours: ${why}`,
+			},
+		};
+	};
 }

@@ -38,7 +38,18 @@ export interface PollCandidate {
 	status: CallbackStatus;
 	/** The output item; built only for what is emitted. */
 	toItem(): IDataObject;
+	/** The callee's number (E.164) and the zone the provider keeps, for a release time. */
+	callee?(): { phone?: string | null; zone?: string | null };
 }
+
+/**
+ * 'due' only: when a candidate due at `dueMs` may be emitted (at or after `dueMs`;
+ * later while its callee is outside calling hours), and a note for its item.
+ */
+export type ReleaseAt = (
+	candidate: PollCandidate,
+	dueMs: number,
+) => { atMs: number; note?: IDataObject };
 
 export interface PollQuery {
 	event: PollEvent;
@@ -77,6 +88,8 @@ export interface PollOptions {
 	includeExisting: boolean;
 	/** Anything that changes what matches (the filters): a change starts a new baseline. */
 	filterKey: string;
+	/** Holds due candidates back until this says they may go ("Only Emit When Callable"). */
+	releaseAt?: ReleaseAt;
 }
 
 export interface PollState {
@@ -88,6 +101,11 @@ export interface PollState {
 	seen: Record<string, string>;
 	/** Where an unfinished listing goes on (the source's own data); absent when the last one finished. */
 	resume?: JsonValue;
+	/**
+	 * The earliest due time of a candidate held back (see ReleaseAt): listings reach
+	 * back to it, below the floor, until it is released.
+	 */
+	heldFrom?: number;
 }
 
 /** How late (or how skewed) an item may be and still be caught. */
@@ -170,26 +188,41 @@ export async function decide(
 	const floor = firstRun ? firstFloor(options, now) : previous.floor;
 	const seen = firstRun ? new Map<string, number>() : readSeen(previous.seen);
 	const resume = firstRun ? undefined : previous.resume;
+	const heldBefore = firstRun ? undefined : previous.heldFrom;
+	let heldFrom: number | undefined;
 	const timeOf = (candidate: PollCandidate) => eventTime(candidate, options.event, leadMs);
 
-	const chosen: Array<{ candidate: PollCandidate; time: number }> = [];
+	const chosen: Array<{ candidate: PollCandidate; time: number; note?: IDataObject }> = [];
 	let newest = -Infinity;
 	let goOnFrom: JsonValue | undefined;
 	let complete = true;
 	let certain = true;
 	const deadline = clock.elapsed() + budgetMs;
-	const query: PollQuery = { event: options.event, fromMs: floor, toMs: now, leadMs, resume };
+	const fromMs =
+		floor !== null && heldBefore !== undefined ? Math.min(floor, heldBefore) : floor;
+	const query: PollQuery = { event: options.event, fromMs, toMs: now, leadMs, resume };
 	for await (const page of source(query)) {
 		goOnFrom = page.resume;
 		if (page.uncertain) certain = false;
 		for (const candidate of page.candidates) {
-			const time = timeOf(candidate);
+			let time = timeOf(candidate);
 			if (time === null) continue;
 			if (options.event === 'new') newest = Math.max(newest, time);
 			if (options.event === 'due' && (!isPending(candidate.status) || time > now)) continue;
+			let note: IDataObject | undefined;
+			if (options.event === 'due' && options.releaseAt) {
+				const release = options.releaseAt(candidate, time);
+				if (release.atMs > now) {
+					heldFrom = Math.min(heldFrom ?? Infinity, time);
+					continue;
+				}
+				// Released: it counts as an event at its release time.
+				time = release.atMs;
+				note = release.note;
+			}
 			const key = emissionKey(candidate, options.event);
 			if ((floor !== null && time < floor) || seen.has(key)) continue;
-			chosen.push({ candidate, time });
+			chosen.push({ candidate, time, note });
 			// Listed twice in one poll (a page boundary moved): emitted once.
 			seen.set(key, toSecond(time));
 		}
@@ -215,16 +248,29 @@ export async function decide(
 	) {
 		nextFloor = newest - LATE_TOLERANCE_MS;
 	}
+	// A listing that may have missed some keeps reaching back to what was held before.
+	if (!wholeListing && heldBefore !== undefined)
+		heldFrom = Math.min(heldFrom ?? Infinity, heldBefore);
 	const state = boundState({
 		v: 2,
 		filterKey: options.filterKey,
 		floor: nextFloor,
 		seen: writeSeen(seen, nextFloor),
 		...(complete ? {} : { resume: goOnFrom }),
+		...(heldFrom === undefined ? {} : { heldFrom }),
 	});
 	if (baselineOnly) return { items: [], state };
 	chosen.sort((a, b) => a.time - b.time);
-	return { items: chosen.map(({ candidate }) => candidate.toItem()), state };
+	return { items: chosen.map(({ candidate, note }) => withNote(candidate.toItem(), note)), state };
+}
+
+/** A released item says why it was held: in `details` of a simplified callback, else on top. */
+function withNote(item: IDataObject, note: IDataObject | undefined): IDataObject {
+	if (!note) return item;
+	const details = item.details;
+	return typeof details === 'object' && details !== null && !Array.isArray(details)
+		? { ...item, details: { ...(details as IDataObject), callingHours: note } }
+		: { ...item, callingHours: note };
 }
 
 /** The floor of a first run. Without "include existing", nothing older is emitted. */

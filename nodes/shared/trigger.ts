@@ -7,10 +7,11 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
+import { callableAtFrom, callingHoursOptionsProperty } from './callingHoursGuard';
 import { simplifyField } from './descriptions';
 import { asNodeError } from './errors';
 import { pollCallbacks } from './poll';
-import type { PollOptions, PollSource } from './poll';
+import type { PollOptions, PollSource, ReleaseAt } from './poll';
 import type { Runtime } from './runtime';
 import { ProviderClient } from './transport';
 import type { ProviderSpec } from './transport';
@@ -101,6 +102,20 @@ function triggerProperties(provider: string, filters: INodeProperties[]): INodeP
 				'Fire this many minutes ahead of the scheduled time, e.g. to remind the agent or text the customer',
 			displayOptions: { show: { event: ['due'] } },
 		},
+		{
+			displayName: 'Only Emit When Callable',
+			name: 'onlyWhenCallable',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether to hold back a due callback while its callee is outside calling hours, and emit it once, when the callee's window opens",
+			displayOptions: { show: { event: ['due'] } },
+		},
+		{
+			...callingHoursOptionsProperty({ show: { event: ['due'], onlyWhenCallable: [true] } }),
+			description:
+				'The rules and the callee’s zone; see the README for the rules and their sources',
+		},
 		...filters,
 		simplifyField(provider),
 		{
@@ -138,12 +153,26 @@ function readPollOptions(
 	const event = this.getNodeParameter('event', 'due') as 'new' | 'due';
 	const minutesBefore = event === 'due' ? Number(this.getNodeParameter('minutesBefore', 0)) : 0;
 	const options = this.getNodeParameter('options', {}) as IDataObject;
+	const callingHours =
+		event === 'due' && this.getNodeParameter('onlyWhenCallable', false) === true
+			? (this.getNodeParameter('callingHoursOptions', {}) as IDataObject)
+			: undefined;
 	return {
 		event,
 		minutesBefore: Number.isFinite(minutesBefore) ? minutesBefore : 0,
 		includeExisting: options.includeExisting === true,
 		simplify: this.getNodeParameter('simplify', true) as boolean,
 		// A change of what matches starts a new baseline instead of a flood or a gap.
-		filterKey: JSON.stringify({ event, minutesBefore, filters }),
+		filterKey: JSON.stringify({ event, minutesBefore, filters, callingHours }),
+		releaseAt: callingHours && releaseWhenCallable(callingHours),
+	};
+}
+
+/** "Only Emit When Callable": a due callback goes when its callee may be called. */
+function releaseWhenCallable(callingHours: IDataObject): ReleaseAt {
+	const callableAt = callableAtFrom(callingHours);
+	return (candidate, dueMs) => {
+		const callee = candidate.callee?.() ?? {};
+		return callableAt({ timeMs: dueMs, phone: callee.phone, providerZone: callee.zone });
 	};
 }

@@ -141,6 +141,8 @@ export function demoWorkflows(sandboxUrl: string): object[] {
 							"={{ $now.setZone('Asia/Kolkata').plus({ hours: 2 }).startOf('hour').toISO() }}",
 						timeZone: 'Asia/Kolkata',
 						comments: 'Customer asked for a call back',
+						// Two hours ahead may be night at the lead's: then it moves to the morning.
+						callingHours: 'move',
 					},
 					{ credentials: convoso },
 				),

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 
 import { ConvosoApi } from '../../credentials/ConvosoApi.credentials';
 import { Convoso } from '../../nodes/Convoso/Convoso.node';
+import { resolveCallee } from '../../nodes/shared/callingHours';
 import { runNode } from '../helpers/run-node';
 import { VirtualRuntime } from '../helpers/runtime';
 import type { RunNodeResult } from '../helpers/run-node';
@@ -270,6 +271,7 @@ describe('Callback → Create', () => {
 			const result = await run({
 				resource: 'callback',
 				operation: 'create',
+				callingHours: 'off',
 				leadId: '1001',
 				recipient: 'system',
 				callbackTime: wall,
@@ -319,6 +321,7 @@ describe('Callback → Create', () => {
 		const result = await run({
 			resource: 'callback',
 			operation: 'create',
+			callingHours: 'off',
 			leadId: 1002,
 			recipient: 'personal',
 			userId: '22222',
@@ -351,6 +354,7 @@ describe('Callback → Create', () => {
 		const result = await run({
 			resource: 'callback',
 			operation: 'create',
+			callingHours: 'off',
 			leadId: '1001',
 			recipient: 'system',
 			callbackTime: '2026-03-05T14:30',
@@ -367,6 +371,7 @@ describe('Callback → Create', () => {
 		const parameters = {
 			resource: 'callback',
 			operation: 'create',
+			callingHours: 'off',
 			leadId: '1001',
 			recipient: 'system',
 			callbackTime: '2026-04-01T10:00',
@@ -409,6 +414,7 @@ describe('Callback → Create', () => {
 		const result = await run({
 			resource: 'callback',
 			operation: 'create',
+			callingHours: 'off',
 			leadId: '1001',
 			recipient: 'system',
 			callbackTime: '2026-04-01T10:00',
@@ -424,6 +430,7 @@ describe('Callback → Create', () => {
 		const result = await run({
 			resource: 'callback',
 			operation: 'create',
+			callingHours: 'off',
 			leadId: '999999',
 			recipient: 'system',
 			callbackTime: '2026-04-01T10:00',
@@ -447,6 +454,7 @@ describe('Callback → Update, Dismiss, Delete', () => {
 		const result = await run({
 			resource: 'callback',
 			operation: 'update',
+			callingHours: 'off',
 			callbackId: String(target.id),
 			updateFields: { comments: 'kept', callbackTime: '2026-05-01T10:00:00Z' },
 		});
@@ -467,6 +475,7 @@ describe('Callback → Update, Dismiss, Delete', () => {
 		const result = await run({
 			resource: 'callback',
 			operation: 'update',
+			callingHours: 'off',
 			callbackId: String(target.id),
 			updateFields: {
 				callbackTime: '2026-11-01T01:30',
@@ -512,6 +521,7 @@ describe('Callback → Update, Dismiss, Delete', () => {
 		const none = await run({
 			resource: 'callback',
 			operation: 'update',
+			callingHours: 'off',
 			callbackId: '5',
 			updateFields: {},
 		});
@@ -519,6 +529,7 @@ describe('Callback → Update, Dismiss, Delete', () => {
 		const zoneOnly = await run({
 			resource: 'callback',
 			operation: 'update',
+			callingHours: 'off',
 			callbackId: '5',
 			updateFields: { timeZone: 'Asia/Kolkata' },
 		});
@@ -565,6 +576,139 @@ describe('Callback → Update, Dismiss, Delete', () => {
 			callbackId: String(target.id),
 		});
 		expect(again.error?.message).toBe('Convoso error 6074: Callback not found');
+	});
+});
+
+describe('calling hours', () => {
+	const storedInstant = (id: number) =>
+		DateTime.fromFormat(sandbox.convoso.getCallback(id)!.callback_time, 'yyyy-MM-dd HH:mm:ss', {
+			zone: ACCOUNT_ZONE,
+		}).toMillis();
+	/** Lead 1001 and its zone, as the bundled data places its number. */
+	const lead = () => {
+		const record = sandbox.convoso.leads().find((candidate) => candidate.id === 1001)!;
+		const callee = resolveCallee({ phone: `+1${record.phone_number}` })!;
+		expect(callee.zones).toHaveLength(1);
+		return { phone: record.phone_number, zone: callee.zones[0] };
+	};
+	const create = (extra: Record<string, unknown>) =>
+		run({
+			resource: 'callback',
+			operation: 'create',
+			leadId: '1001',
+			recipient: 'system',
+			timeZone: 'Asia/Kolkata',
+			...extra,
+		});
+
+	it("refuses a create at 06:00 at the lead's, after reading only the lead", async () => {
+		const { phone, zone } = lead();
+		const at = DateTime.fromISO('2026-09-02T06:00', { zone });
+		const before = sandbox.convoso.callbacks().length;
+		const result = await create({ callbackTime: at.setZone('Asia/Kolkata').toISO() });
+		expect(result.error?.message).toContain(`it would ring at Wed 2026-09-02 06:00 in ${zone}`);
+		expect(result.error?.message).toContain('US federal');
+		const requests = convosoRequests();
+		expect(requests.map((request) => request.route)).toEqual(['/v1/leads/search']);
+		expect(requests[0].form).toMatchObject({ lead_id: '1001', limit: '1' });
+		expect(sandbox.convoso.callbacks()).toHaveLength(before);
+		expect(phone).toMatch(/^\d{10}$/);
+	});
+
+	it('moves it to 08:00 at the lead’s, sent in the Time Zone given, and says so', async () => {
+		const { zone } = lead();
+		const asked = DateTime.fromISO('2026-09-02T06:00', { zone });
+		const allowed = DateTime.fromISO('2026-09-02T08:00', { zone });
+		const result = await create({
+			callbackTime: asked.setZone('Asia/Kolkata').toFormat("yyyy-MM-dd'T'HH:mm"),
+			callingHours: 'move',
+		});
+		expect(result.error).toBeUndefined();
+		const insert = convosoRequests().find((request) => request.route === '/v1/callbacks/insert')!;
+		const kolkata = allowed.setZone('Asia/Kolkata');
+		expect(insert.form).toMatchObject({
+			callback_time: kolkata.setLocale('en-US').toFormat('yyyy-MM-dd hh:mm a'),
+			callback_time_zone: '+5.30',
+		});
+		const created = result.items[0].json as { id: number; scheduledAt: string; details: object };
+		expect(storedInstant(created.id)).toBe(allowed.toMillis());
+		expect(created.scheduledAt).toBe(allowed.toUTC().toISO({ suppressMilliseconds: true }));
+		expect(created.details).toMatchObject({
+			callingHours: {
+				from: asked.toUTC().toISO({ suppressMilliseconds: true }),
+				to: allowed.toUTC().toISO({ suppressMilliseconds: true }),
+				reason: expect.stringContaining(zone),
+			},
+		});
+	});
+
+	it('sends no lead search when Calling Hours is Off', async () => {
+		const result = await create({ callbackTime: '2026-09-02T03:00', callingHours: 'off' });
+		expect(result.error).toBeUndefined();
+		expect(convosoRequests().map((request) => request.route)).toEqual([
+			'/v1/callbacks/insert',
+			'/v1/callbacks/search',
+		]);
+	});
+
+	it("refuses a reschedule to 22:30 at the callback's number (New York) and changes nothing", async () => {
+		const callback = sandbox.convoso.addCallback({ phone_number: '2125550142' });
+		const result = await run({
+			resource: 'callback',
+			operation: 'update',
+			callbackId: String(callback.id),
+			updateFields: { callbackTime: '2026-09-02T22:30', timeZone: 'America/New_York' },
+		});
+		expect(result.error?.message).toContain(
+			"it would ring at Wed 2026-09-02 22:30 in America/New_York (NY), the callee's zone from the phone number",
+		);
+		expect(convosoRequests().map((request) => request.route)).toEqual(['/v1/callbacks/search']);
+		expect(sandbox.convoso.getCallback(callback.id)!.callback_time).toBe(callback.callback_time);
+	});
+
+	it('moves a reschedule past a blocked date, in the Callee Time Zone given', async () => {
+		const callback = sandbox.convoso.addCallback({ phone_number: '2125550143' });
+		const result = await run({
+			resource: 'callback',
+			operation: 'update',
+			callbackId: String(callback.id),
+			updateFields: { callbackTime: '2026-12-24T20:30', timeZone: 'America/Los_Angeles' },
+			callingHours: 'move',
+			callingHoursOptions: { calleeTimeZone: 'America/Los_Angeles', blockedDates: '2026-12-25' },
+		});
+		expect(result.error).toBeUndefined();
+		const update = convosoRequests().find((request) => request.route === '/v1/callbacks/update')!;
+		// 20:30 is inside 08:00-21:00 in Los Angeles: not moved.
+		expect(update.form).toMatchObject({ callback_time: '2026-12-24 08:30 PM' });
+		const late = await run({
+			resource: 'callback',
+			operation: 'update',
+			callbackId: String(callback.id),
+			updateFields: { callbackTime: '2026-12-24T21:30', timeZone: 'America/Los_Angeles' },
+			callingHours: 'move',
+			callingHoursOptions: { calleeTimeZone: 'America/Los_Angeles', blockedDates: '2026-12-25' },
+		});
+		expect(late.error).toBeUndefined();
+		const moved = DateTime.fromISO('2026-12-26T08:00', { zone: 'America/Los_Angeles' });
+		expect(storedInstant(callback.id)).toBe(moved.toMillis());
+		expect(late.items[0].json).toMatchObject({
+			details: { callingHours: { to: moved.toUTC().toISO({ suppressMilliseconds: true }) } },
+		});
+	});
+
+	it('reads no callback for an update that does not change the time', async () => {
+		const callback = sandbox.convoso.addCallback({});
+		const result = await run({
+			resource: 'callback',
+			operation: 'update',
+			callbackId: String(callback.id),
+			updateFields: { comments: 'no time change' },
+		});
+		expect(result.error).toBeUndefined();
+		expect(convosoRequests().map((request) => request.route)).toEqual([
+			'/v1/callbacks/update',
+			'/v1/callbacks/search',
+		]);
 	});
 });
 

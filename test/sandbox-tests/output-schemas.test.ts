@@ -107,7 +107,14 @@ it('every Convoso operation outputs what its schema says', async () => {
 		[
 			'callback',
 			'create',
-			{ leadId: '1001', recipient: 'system', callbackTime: '2026-09-01T10:00:00', timeZone: 'UTC' },
+			{
+				leadId: '1001',
+				recipient: 'system',
+				callbackTime: '2026-09-01T10:00:00',
+				timeZone: 'UTC',
+				// 05:00 at the lead's: the moved output is what is checked.
+				callingHours: 'move',
+			},
 		],
 		['callback', 'update', { callbackId: id(), updateFields: { comments: 'schema' } }],
 		['callback', 'dismiss', { callbackId: id() }],

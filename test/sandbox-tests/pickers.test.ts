@@ -116,6 +116,7 @@ describe('Convoso pickers', () => {
 			parameters: {
 				resource: 'callback',
 				operation: 'create',
+				callingHours: 'off',
 				leadId: { __rl: true, mode: 'list', value: String(lead.id), cachedResultName: 'x' },
 				recipient: 'system',
 				callbackTime: '2026-09-01T10:00:00',

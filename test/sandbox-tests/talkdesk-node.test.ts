@@ -665,7 +665,7 @@ describe('calling hours', () => {
 	it('refuse a create at 07:30 in the callee’s zone, before any request, saying why', async () => {
 		const result = await run({ ...base, callbackTime: '2026-06-02T07:30:00' });
 		expect(result.error?.message).toBe(
-			"Outside calling hours: it would ring at Tue 2026-06-02 07:30 in America/New_York (FL), the callee's zone from the provider; allowed: Florida (Fla. Stat. 501.616): 08:00-20:00",
+			"Outside calling hours: it would ring at Tue 2026-06-02 07:30 in America/New_York, the callee's zone from the provider; allowed: Florida (Fla. Stat. 501.616): 08:00-20:00",
 		);
 		expect(apiRequests()).toHaveLength(0);
 	});

@@ -5,6 +5,7 @@
  * from the engine's code.
  */
 import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { returnJsonArray } from 'n8n-core';
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INode, IPollFunctions } from 'n8n-workflow';
@@ -16,6 +17,7 @@ import {
 	MAX_SEEN_JSON,
 	pollCallbacks,
 } from '../../nodes/shared/poll';
+import { callableAtFrom } from '../../nodes/shared/callingHoursGuard';
 import type {
 	PollCandidate,
 	PollClock,
@@ -47,6 +49,8 @@ interface Row {
 	createdAt: number | null;
 	scheduledAt: number | null;
 	pending: boolean;
+	/** The callee's number, for "Only Emit When Callable". */
+	phone?: string;
 }
 
 class Provider {
@@ -105,13 +109,14 @@ class Provider {
 
 /** A candidate as an adapter builds it: a snapshot of the row at listing time. */
 function candidateOf(row: Row): PollCandidate {
-	const { id, createdAt, scheduledAt, pending } = row;
+	const { id, createdAt, scheduledAt, pending, phone } = row;
 	return {
 		key: id,
 		createdAtMs: createdAt,
 		scheduledAtMs: scheduledAt,
 		status: pending ? 'scheduled' : 'cancelled',
 		toItem: () => ({ id, createdAt, scheduledAt }),
+		callee: () => ({ phone }),
 	};
 }
 
@@ -387,6 +392,158 @@ describe("decide(): event 'due'", () => {
 // ---------------------------------------------------------------------------
 // 3. First run
 // ---------------------------------------------------------------------------
+
+describe("decide(): 'due', Only Emit When Callable", () => {
+	const NEW_YORK = '+12125550100';
+	const KOLKATA = '+919812345678';
+	/** The tests' own rule: 08:00-21:00 in New York, 09:00-21:00 in Kolkata, every day. */
+	function expectedRelease(dueMs: number, phone: string): number {
+		const [zone, start] = phone === NEW_YORK ? ['America/New_York', 8] : ['Asia/Kolkata', 9];
+		const local = DateTime.fromMillis(dueMs, { zone });
+		const minutes = local.hour * 60 + local.minute + local.second / 60;
+		if (minutes >= start * 60 && minutes <= 21 * 60) return dueMs;
+		const day = minutes > 21 * 60 ? local.plus({ days: 1 }) : local;
+		return day.set({ hour: start, minute: 0, second: 0, millisecond: 0 }).toMillis();
+	}
+	/** A provider that lists, as the real ones do, only what is scheduled in the query's window. */
+	function narrowProvider() {
+		const provider = new Provider();
+		provider.select = (rows, query) =>
+			rows.filter(
+				(row) =>
+					row.scheduledAt !== null &&
+					(query.fromMs === null || row.scheduledAt >= query.fromMs + query.leadMs) &&
+					row.scheduledAt <= query.toMs + query.leadMs,
+			);
+		return provider;
+	}
+	const callable = (minutesBefore = 0) =>
+		options('due', {
+			minutesBefore,
+			releaseAt: (candidate, dueMs) => {
+				const callee = candidate.callee?.() ?? {};
+				return callableAtFrom({})({ timeMs: dueMs, phone: callee.phone });
+			},
+		});
+	// 2026-06-01 22:30 in New York is 02:30 UTC on June 2.
+	const NIGHT = Date.UTC(2026, 5, 2, 2, 30);
+
+	it('holds a callback due at night and emits it once, with why, when the window opens', async () => {
+		const provider = narrowProvider();
+		const trigger = new Trigger(provider, callable());
+		await trigger.poll(NIGHT - HOUR);
+		provider.add('night', { scheduledAt: NIGHT, phone: NEW_YORK });
+		// 23:00 in New York is 08:30 in Kolkata: held until 09:00 there.
+		provider.add('kolkata', { scheduledAt: NIGHT + 30 * MINUTE, phone: KOLKATA });
+		const opens = expectedRelease(NIGHT, NEW_YORK);
+		expect(new Date(opens).toISOString()).toBe('2026-06-02T12:00:00.000Z');
+		const emitted: Array<[string, number]> = [];
+		let item: IDataObject | undefined;
+		for (let now = NIGHT - HOUR + 5 * MINUTE; now <= opens + 3 * HOUR; now += 5 * MINUTE) {
+			const { items, state } = await decide(
+				provider.source,
+				trigger.state,
+				trigger.opts,
+				now,
+				AMPLE,
+				budgetClock,
+			);
+			trigger.state = state;
+			for (const emittedItem of items) {
+				emitted.push([String(emittedItem.id), now]);
+				if (emittedItem.id === 'night') item = emittedItem;
+			}
+		}
+		expect(emitted).toEqual([
+			['kolkata', expectedRelease(NIGHT + 30 * MINUTE, KOLKATA)],
+			['night', opens],
+		]);
+		expect(expectedRelease(NIGHT + 30 * MINUTE, KOLKATA)).toBe(Date.UTC(2026, 5, 2, 3, 30));
+		expect(item?.callingHours).toEqual({
+			dueAt: '2026-06-02T02:30:00Z',
+			heldUntil: '2026-06-02T12:00:00Z',
+			reason: expect.stringContaining('America/New_York'),
+		});
+		// Once released, listings no longer reach back to it.
+		expect(trigger.state?.heldFrom).toBeUndefined();
+		expect(provider.queries.at(-1)!.fromMs).toBeGreaterThan(opens);
+	});
+
+	it('emits a held callback once even when the polls stopped over the opening time', async () => {
+		const provider = narrowProvider();
+		const trigger = new Trigger(provider, callable());
+		await trigger.poll(NIGHT - HOUR);
+		provider.add('night', { scheduledAt: NIGHT, phone: NEW_YORK });
+		expect(await trigger.poll(NIGHT + MINUTE)).toEqual([]);
+		expect(trigger.state?.heldFrom).toBe(NIGHT);
+		// n8n was down from 23:00 until 11:00 in New York.
+		const back = expectedRelease(NIGHT, NEW_YORK) + 3 * HOUR;
+		expect(await trigger.poll(back)).toEqual([due('night', NIGHT)]);
+		expect(await trigger.poll(back + 5 * MINUTE)).toEqual([]);
+	});
+
+	it('a held callback rescheduled into the window goes at its new time, once', async () => {
+		const provider = narrowProvider();
+		const trigger = new Trigger(provider, callable());
+		await trigger.poll(NIGHT - HOUR);
+		provider.add('moved', { scheduledAt: NIGHT, phone: NEW_YORK });
+		expect(await trigger.poll(NIGHT + MINUTE)).toEqual([]);
+		const daytime = Date.UTC(2026, 5, 2, 14, 0); // 10:00 in New York
+		provider.get('moved').scheduledAt = daytime;
+		const emitted: string[] = [];
+		for (let now = NIGHT + 6 * MINUTE; now <= daytime + HOUR; now += 5 * MINUTE)
+			emitted.push(...(await trigger.poll(now)));
+		expect(emitted).toEqual([due('moved', daytime)]);
+	});
+
+	it('does not hold a callback whose zone cannot be told, and says it was not checked', async () => {
+		const provider = narrowProvider();
+		const trigger = new Trigger(provider, callable());
+		await trigger.poll(NIGHT - HOUR);
+		provider.add('unknown', { scheduledAt: NIGHT, phone: '12345' });
+		const { items } = await decide(
+			provider.source,
+			trigger.state,
+			trigger.opts,
+			NIGHT + MINUTE,
+			AMPLE,
+			budgetClock,
+		);
+		expect(items).toEqual([
+			expect.objectContaining({
+				id: 'unknown',
+				callingHours: { checked: false, reason: expect.stringContaining('"12345"') },
+			}),
+		]);
+	});
+
+	it('random callbacks over four days: each once, never before its callee’s window, within one poll of it', async () => {
+		const rand = random(7);
+		const provider = narrowProvider();
+		const lead = 30;
+		const trigger = new Trigger(provider, callable(lead));
+		const start = Date.UTC(2026, 2, 6, 0, 0); // across the US change to summer time (March 8)
+		await trigger.poll(start);
+		const expected = new Map<string, number>();
+		for (let i = 0; i < 60; i++) {
+			const scheduledAt = start + HOUR + rand.int(3 * DAY);
+			const phone = rand.int(2) === 0 ? NEW_YORK : KOLKATA;
+			provider.add(`c${i}`, { scheduledAt, phone });
+			expected.set(due(`c${i}`, scheduledAt), expectedRelease(scheduledAt - lead * MINUTE, phone));
+		}
+		const interval = 5 * MINUTE;
+		const emittedAt = new Map<string, number[]>();
+		for (let now = start + interval; now <= start + 4 * DAY; now += interval)
+			for (const key of await trigger.poll(now))
+				emittedAt.set(key, [...(emittedAt.get(key) ?? []), now]);
+		expect(sorted([...emittedAt.keys()])).toEqual(sorted([...expected.keys()]));
+		for (const [key, times] of emittedAt) {
+			expect([key, times.length]).toEqual([key, 1]);
+			const lateness = times[0] - expected.get(key)!;
+			expect([key, lateness >= 0 && lateness < interval]).toEqual([key, true]);
+		}
+	});
+});
 
 describe('decide(): an uncertain listing (an empty answer that may be an outage)', () => {
 	it("'due': keeps the window, so callbacks that fell due during a long outage are still emitted, once", async () => {

@@ -1,4 +1,5 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { DateTime } from 'luxon';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import {
 	limitField,
@@ -6,12 +7,14 @@ import {
 	simplifyField as sharedSimplifyField,
 } from '../../shared/descriptions';
 
+import { callingHoursOn, guardCall } from '../../shared/callingHoursGuard';
 import { idLocator } from '../../shared/locators';
 import { assertZone, parseDateTimeInput } from '../../shared/time';
 import type { ProviderClient } from '../../shared/transport';
 import { optionalText, requirePositiveInteger } from '../../shared/validate';
 import { timeZoneOptions } from '../../shared/zones';
 import { toConvosoCallbackTime } from '../time';
+import { convosoPhone } from '../normalize';
 import type { ConvosoAccount } from '../normalize';
 
 export const callbackIdField = idLocator({
@@ -151,4 +154,31 @@ export function readCallbackTime(value: unknown, zoneValue: unknown, accountZone
 		optionalText(zoneValue) === undefined ? accountZone : assertZone(zoneValue, 'Time Zone');
 	const time = parseDateTimeInput(value, zone, 'Callback Time').startOf('minute');
 	return { zone, time, ...toConvosoCallbackTime(time) };
+}
+
+export type CallbackTime = ReturnType<typeof readCallbackTime>;
+
+/**
+ * The Calling Hours check of a Convoso callback time, before any write. The callee's
+ * number comes from `readCallee` (one search: the lead, or the callback), read only
+ * when the check is on. A moved time is sent in the same zone the user gave.
+ */
+export async function guardCallbackTime(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	when: CallbackTime,
+	account: ConvosoAccount,
+	readCallee: () => Promise<IDataObject | undefined>,
+): Promise<{ when: CallbackTime; moved?: IDataObject }> {
+	if (!callingHoursOn(ctx, itemIndex)) return { when };
+	const callee = await readCallee();
+	const guarded = guardCall(
+		ctx,
+		itemIndex,
+		{ timeMs: when.time.toMillis(), phone: callee ? convosoPhone(callee, account) : undefined },
+		'schedule',
+	);
+	if (!guarded.moved) return { when };
+	const time = DateTime.fromMillis(guarded.timeMs, { zone: when.zone });
+	return { when: { zone: when.zone, time, ...toConvosoCallbackTime(time) }, moved: guarded.moved };
 }

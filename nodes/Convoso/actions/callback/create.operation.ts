@@ -12,11 +12,13 @@ import {
 	requireOneOf,
 	requirePositiveInteger,
 } from '../../../shared/validate';
-import { readBack } from '../../search';
+import { callingHoursProperties } from '../../../shared/callingHoursGuard';
+import { findLead, readBack } from '../../search';
 import { convosoCall } from '../../transport';
 import {
 	callbackTimeField,
 	getAccount,
+	guardCallbackTime,
 	leadIdField,
 	readCallbackTime,
 	simplifyField,
@@ -59,6 +61,7 @@ export const properties: INodeProperties[] = [
 		default: '',
 		typeOptions: { rows: 2 },
 	},
+	...callingHoursProperties('schedule'),
 	simplifyField,
 ];
 
@@ -80,12 +83,15 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 			'the ID of the agent who gets the callback: a Personal callback needs one',
 		);
 	}
-	const when = readCallbackTime(
+	const asked = readCallbackTime(
 		this.getNodeParameter('callbackTime', itemIndex),
 		this.getNodeParameter('timeZone', itemIndex, ''),
 		account.timezone,
 	);
 	const comments = optionalText(this.getNodeParameter('comments', itemIndex, ''));
+	const { when, moved } = await guardCallbackTime(this, itemIndex, asked, account, () =>
+		findLead(client, leadId, itemIndex),
+	);
 
 	// A create is never retried when its outcome is unknown: a duplicate callback
 	// would ring the customer twice.
@@ -102,7 +108,9 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 		},
 		{ idempotent: false, itemIndex },
 	);
-	if (!(this.getNodeParameter('simplify', itemIndex, true) as boolean)) return body;
+	const movedNote = moved && { callingHours: moved };
+	if (!(this.getNodeParameter('simplify', itemIndex, true) as boolean))
+		return { ...body, ...movedNote };
 
 	const data = (body.data ?? body) as IDataObject;
 	const created: NormalizedCallback = {
@@ -116,5 +124,8 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 		details: { recipient, localCallbackTime: when.callbackTime, utcOffset: when.timeZone },
 	};
 	// One more request: the whole callback, as Convoso now has it.
-	return await readBack(client, created, account, itemIndex);
+	const stored = await readBack(client, created, account, itemIndex);
+	return movedNote
+		? { ...stored, details: { ...(stored.details as IDataObject), ...movedNote } }
+		: stored;
 };

@@ -7,12 +7,14 @@ import { toIsoUtc } from '../../../shared/time';
 import { optionalPositiveInteger, optionalText, requireOneOf } from '../../../shared/validate';
 import type { ItemOperation } from '../../../shared/actions';
 import { idOf, locatorValue } from '../../../shared/locators';
-import { readBack } from '../../search';
+import { callingHoursProperties } from '../../../shared/callingHoursGuard';
+import { findCallback, readBack } from '../../search';
 import { convosoCall } from '../../transport';
 import {
 	callbackIdField,
 	callbackTimeField,
 	getAccount,
+	guardCallbackTime,
 	readCallbackId,
 	readCallbackTime,
 	simplifyField,
@@ -57,6 +59,7 @@ export const properties: INodeProperties[] = [
 			{ ...userIdField, description: 'Reassign the callback to this agent' },
 		],
 	},
+	...callingHoursProperties('schedule'),
 	simplifyField,
 ];
 
@@ -70,16 +73,11 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 		...blankCallback(callbackId, 'convoso'),
 		timezone: account.timezone,
 	};
-	if (
-		fields.callbackTime !== undefined &&
-		fields.callbackTime !== null &&
-		fields.callbackTime !== ''
-	) {
-		const when = readCallbackTime(fields.callbackTime, fields.timeZone, account.timezone);
-		form.callback_time = when.callbackTime;
-		form.callback_time_zone = when.timeZone;
-		result.scheduledAt = toIsoUtc(when.time);
-	} else if (optionalText(fields.timeZone) !== undefined) {
+	const asked =
+		fields.callbackTime !== undefined && fields.callbackTime !== null && fields.callbackTime !== ''
+			? readCallbackTime(fields.callbackTime, fields.timeZone, account.timezone)
+			: undefined;
+	if (asked === undefined && optionalText(fields.timeZone) !== undefined) {
 		throw new InputError(
 			'Time Zone',
 			fields.timeZone,
@@ -93,19 +91,35 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 		result.details.recipient = form.recipient;
 	}
 	if (fields.comments !== undefined) form.comments = result.notes = String(fields.comments);
-	if (Object.keys(form).length === 1) {
+	if (asked === undefined && Object.keys(form).length === 1) {
 		throw new InputError(
 			'Update Fields',
 			fields,
 			'at least one field to change (Callback Time, User ID, Recipient or Comments)',
 		);
 	}
+	let moved: IDataObject | undefined;
+	if (asked !== undefined) {
+		// The callee's number is the callback's: one search by id, when Calling Hours is on.
+		const guarded = await guardCallbackTime(this, itemIndex, asked, account, () =>
+			findCallback(client, callbackId, itemIndex),
+		);
+		moved = guarded.moved;
+		form.callback_time = guarded.when.callbackTime;
+		form.callback_time_zone = guarded.when.timeZone;
+		result.scheduledAt = toIsoUtc(guarded.when.time);
+	}
 
 	const { body } = await convosoCall(client, '/callbacks/update', form, {
 		idempotent: true,
 		itemIndex,
 	});
-	if (!(this.getNodeParameter('simplify', itemIndex, true) as boolean)) return body;
+	const movedNote = moved && { callingHours: moved };
+	if (!(this.getNodeParameter('simplify', itemIndex, true) as boolean))
+		return { ...body, ...movedNote };
 	// One more request: the whole callback, as Convoso now has it.
-	return await readBack(client, result, account, itemIndex);
+	const stored = await readBack(client, result, account, itemIndex);
+	return movedNote
+		? { ...stored, details: { ...(stored.details as IDataObject), ...movedNote } }
+		: stored;
 };
