@@ -3,7 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { NormalizedCallback } from '../shared/callback';
-import { offsetPages } from '../shared/pagination';
+import { DEFAULT_CONCURRENCY } from '../shared/actions';
+import { inOrder, offsetPages } from '../shared/pagination';
 import type { ProviderClient } from '../shared/transport';
 import { normalizeConvosoCallback } from './normalize';
 import type { ConvosoAccount } from './normalize';
@@ -43,6 +44,8 @@ export async function* callbackPages(
 	itemIndex: number,
 	/** Where to start (a trigger resuming a listing); ignored when date windows are needed. */
 	startOffset = 0,
+	/** Pages fetched at once once the first page has told the total. */
+	concurrency = DEFAULT_CONCURRENCY,
 ): AsyncGenerator<IDataObject[]> {
 	const fetchPage = async (
 		window: Partial<DateWindow>,
@@ -63,25 +66,44 @@ export async function* callbackPages(
 		};
 	};
 
-	/** Pages one filter set whose first page is already in hand. */
+	/**
+	 * Pages one filter set whose first page is already in hand: with a total, the
+	 * remaining pages are fetched together (in order); without one, one after another.
+	 */
 	async function* pagesAfter(
 		window: Partial<DateWindow>,
 		first: Page,
 		budget: number,
 		from = 0,
 	): AsyncGenerator<IDataObject[]> {
-		let pending: Page | undefined = first;
-		yield* offsetPages(
-			async (offset, limit) => {
-				if (pending && offset === from) {
-					const page = pending;
-					pending = undefined;
-					return page;
-				}
-				return await fetchPage(window, offset, limit);
-			},
-			{ pageSize: CALLBACK_PAGE_SIZE, maxItems: budget, startOffset: from },
-		);
+		const firstItems = first.items.slice(0, budget);
+		if (firstItems.length > 0) yield firstItems;
+		let offset = from + first.items.length;
+		if (first.items.length < Math.min(CALLBACK_PAGE_SIZE, budget) || offset >= first.total) return;
+		if (!Number.isFinite(first.total)) {
+			yield* offsetPages((at, limit) => fetchPage(window, at, limit), {
+				pageSize: CALLBACK_PAGE_SIZE,
+				maxItems: budget - firstItems.length,
+				startOffset: offset,
+			});
+			return;
+		}
+		const end = Math.min(first.total, from + budget);
+		const offsets: number[] = [];
+		for (; offset < end; offset += CALLBACK_PAGE_SIZE) offsets.push(offset);
+		for await (const page of inOrder(
+			offsets.length,
+			(index) =>
+				// A full page even for the last one, as in a plain loop: a callback added meanwhile still comes.
+				fetchPage(
+					window,
+					offsets[index],
+					Math.min(CALLBACK_PAGE_SIZE, from + budget - offsets[index]),
+				),
+			concurrency,
+		)) {
+			if (page.items.length > 0) yield page.items;
+		}
 	}
 
 	const userWindow = {

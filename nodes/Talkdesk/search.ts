@@ -1,7 +1,9 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_CONCURRENCY } from '../shared/actions';
 import { InputError } from '../shared/errors';
+import { inOrder } from '../shared/pagination';
 import { parseDateTimeInput, toIsoUtc } from '../shared/time';
 import type { ProviderClient } from '../shared/transport';
 import { optionalText } from '../shared/validate';
@@ -11,8 +13,6 @@ import { talkdeskCall } from './transport';
 /** Talkdesk's largest page, and the last page it serves: 250,000 callbacks per query. */
 export const TALKDESK_PER_PAGE_MAX = 500;
 export const TALKDESK_MAX_PAGES = 500;
-/** Pages fetched at once once the first page has told how many there are. */
-const CONCURRENT_PAGES = 4;
 
 export interface TalkdeskPage {
 	items: IDataObject[];
@@ -48,7 +48,7 @@ export function readListAnswer(body: IDataObject, page: number): TalkdeskPage {
 export async function* callbackPages(
 	client: ProviderClient,
 	query: IDataObject,
-	options: { maxItems: number; firstPage?: number; itemIndex?: number },
+	options: { maxItems: number; firstPage?: number; itemIndex?: number; concurrency?: number },
 ): AsyncGenerator<TalkdeskPage> {
 	const { maxItems, itemIndex } = options;
 	const perPage = Math.min(TALKDESK_PER_PAGE_MAX, Math.max(1, maxItems));
@@ -96,20 +96,11 @@ export async function* callbackPages(
 			},
 		);
 	}
-	const inFlight: Array<Promise<TalkdeskPage>> = [];
-	let next = firstPage + 1;
-	const startNext = () => {
-		const page = fetchPage(next++);
-		// Awaited in order below; a page fetched ahead that fails must not go unhandled.
-		page.catch(() => undefined);
-		inFlight.push(page);
-	};
-	while (next <= lastPage && inFlight.length < CONCURRENT_PAGES) startNext();
-	while (inFlight.length > 0) {
-		const page = await inFlight.shift()!;
-		if (next <= lastPage) startNext();
-		yield page;
-	}
+	yield* inOrder(
+		lastPage - firstPage,
+		(index) => fetchPage(firstPage + 1 + index),
+		options.concurrency ?? DEFAULT_CONCURRENCY,
+	);
 }
 
 // ---------------------------------------------------------------------------

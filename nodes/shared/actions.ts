@@ -12,7 +12,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { asNodeError } from './errors';
+import { asNodeError, InputError } from './errors';
 import type { Runtime } from './runtime';
 import { ProviderClient } from './transport';
 import type { ProviderSpec } from './transport';
@@ -43,6 +43,31 @@ export interface Operation {
 	execute: ItemOperation;
 	/** JSON Schema of one output item with Simplify on, shown by the editor before a run. */
 	outputSchema?: IDataObject;
+	/**
+	 * Items may run at the same time (a Concurrent Requests field is added): for
+	 * operations whose items are independent of each other. Never for one that places
+	 * a call now, so a failure stops the calls that have not started.
+	 */
+	concurrent?: boolean;
+}
+
+/** How many items at once by default: a few, well inside every provider's rate limit. */
+export const DEFAULT_CONCURRENCY = 4;
+const MAX_CONCURRENCY = 16;
+
+/** The Concurrent Requests field: input items at once, or (for a listing) pages at once. */
+export function concurrencyField(provider: string, unit: 'items' | 'pages'): INodeProperties {
+	return {
+		displayName: 'Concurrent Requests',
+		name: 'concurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY, numberPrecision: 0 },
+		default: DEFAULT_CONCURRENCY,
+		description:
+			unit === 'items'
+				? `How many input items are sent to ${provider} at the same time (1: one after another). The output keeps the input's order; a rate limit slows all of them down.`
+				: `How many pages are asked of ${provider} at the same time once the first page has told the total (1: one after another). The output keeps ${provider}'s order; a rate limit slows all of them down.`,
+	};
 }
 
 export interface Resource {
@@ -66,12 +91,12 @@ export function actionDescription(
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: spec.credentialType, required: true }],
-		properties: resourceProperties(resources),
+		properties: resourceProperties(resources, spec.displayName),
 	};
 }
 
 /** The Resource picker, one Operation picker per resource, and every operation's fields. */
-export function resourceProperties(resources: Resource[]): INodeProperties[] {
+export function resourceProperties(resources: Resource[], provider: string): INodeProperties[] {
 	const firstResource = resources[0].value;
 	const pickers: INodeProperties[] = [
 		{
@@ -101,7 +126,9 @@ export function resourceProperties(resources: Resource[]): INodeProperties[] {
 			fields.push(
 				...updateDisplayOptions(
 					{ show: { resource: [resource.value], operation: [operation.value] } },
-					operation.properties,
+					operation.concurrent
+						? [...operation.properties, concurrencyField(provider, 'items')]
+						: operation.properties,
 				),
 			);
 		}
@@ -124,44 +151,120 @@ export function executeResources(resources: Resource[], spec: ProviderSpec, runt
 			);
 		}
 		const client = new ProviderClient(this, spec, runtime);
-		return await runForEachItem.call(this, (itemIndex) =>
-			chosen.execute.call(this, itemIndex, client),
+		const concurrency = chosen.concurrent ? readConcurrency(this) : 1;
+		return await runForEachItem.call(
+			this,
+			(itemIndex) => chosen.execute.call(this, itemIndex, client),
+			concurrency,
 		);
 	};
 }
 
+/** The Concurrent Requests field, checked. */
+export function readConcurrency(ctx: IExecuteFunctions, itemIndex = 0): number {
+	const value = ctx.getNodeParameter('concurrency', itemIndex, DEFAULT_CONCURRENCY);
+	if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > MAX_CONCURRENCY)
+		throw new InputError(
+			'Concurrent Requests',
+			value,
+			`a whole number from 1 to ${MAX_CONCURRENCY}`,
+		);
+	return value as number;
+}
+
 /**
  * The one per-item loop of every action node: runs the operation for each input
- * item, pairs every output item with its input, and applies the error policy:
- * with "Continue On Fail" a failing item becomes an error item and the rest go on;
- * without it the first failure stops the node with an error naming the item.
+ * item (up to `concurrency` at once), pairs every output item with its input, in the
+ * input's order, and applies the error policy: with "Continue On Fail" a failing item
+ * becomes an error item and the rest go on; without it the first failure stops the
+ * node with an error naming the item. No item starts after a failure; items already
+ * running finish, and the error lists those after the failed one that were carried
+ * out, so nobody runs them twice.
  */
 export async function runForEachItem(
 	this: IExecuteFunctions,
 	operation: (itemIndex: number) => Promise<IDataObject | IDataObject[]>,
+	concurrency = 1,
 ): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const output: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const result = await operation(itemIndex);
-			const executionData = this.helpers.constructExecutionMetaData(
-				this.helpers.returnJsonArray(result),
-				{ itemData: { item: itemIndex } },
-			);
-			for (const entry of executionData) output.push(entry);
-		} catch (error) {
-			const nodeError = asNodeError(this.getNode(), error, itemIndex);
-			if (!this.continueOnFail()) throw nodeError;
-			const json: IDataObject = { error: nodeError.message };
-			if (nodeError.description) json.description = nodeError.description;
-			if (nodeError instanceof NodeApiError) {
-				if (nodeError.httpCode) json.httpCode = nodeError.httpCode;
-				if (nodeError.context.providerCode !== undefined)
-					json.code = nodeError.context.providerCode as string;
+	const results: INodeExecutionData[][] = new Array(items.length);
+	const done: boolean[] = new Array(items.length).fill(false);
+	// Without Continue On Fail: the items that failed (the lowest index is reported).
+	const failures: Array<{ itemIndex: number; error: NodeApiError | NodeOperationError }> = [];
+	let next = 0;
+	const runItems = async (atMost = Infinity) => {
+		for (let run = 0; run < atMost && failures.length === 0 && next < items.length; run++) {
+			const itemIndex = next++;
+			try {
+				const result = await operation(itemIndex);
+				results[itemIndex] = this.helpers.constructExecutionMetaData(
+					this.helpers.returnJsonArray(result),
+					{ itemData: { item: itemIndex } },
+				);
+				done[itemIndex] = true;
+			} catch (error) {
+				const nodeError = asNodeError(this.getNode(), error, itemIndex);
+				if (this.continueOnFail()) {
+					results[itemIndex] = [{ json: errorItem(nodeError), pairedItem: { item: itemIndex } }];
+				} else {
+					failures.push({ itemIndex, error: nodeError });
+				}
 			}
-			output.push({ json, pairedItem: { item: itemIndex } });
 		}
+	};
+	// The first item runs alone: the token it fetches (or the session it opens) is
+	// then shared by the others instead of each of them fetching one.
+	if (concurrency > 1) await runItems(1);
+	await Promise.all(
+		Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, () => runItems()),
+	);
+	const [failure] = failures.sort((a, b) => a.itemIndex - b.itemIndex);
+	if (failure) {
+		const after = done.flatMap((ok, index) => (ok && index > failure.itemIndex ? [index] : []));
+		const error = after.length ? withCarriedOut(failure.error, after) : failure.error;
+		throw runsAsTool(this) ? forAgent(error) : error;
 	}
-	return [output];
+	return [results.flat()];
+}
+
+function errorItem(nodeError: NodeApiError | NodeOperationError): IDataObject {
+	const json: IDataObject = { error: nodeError.message };
+	if (nodeError.description) json.description = nodeError.description;
+	if (nodeError instanceof NodeApiError) {
+		if (nodeError.httpCode) json.httpCode = nodeError.httpCode;
+		if (nodeError.context.providerCode !== undefined)
+			json.code = nodeError.context.providerCode as string;
+	}
+	return json;
+}
+
+/** Items after the failed one ran at the same time and succeeded: the user must know. */
+function withCarriedOut<T extends NodeApiError | NodeOperationError>(error: T, items: number[]): T {
+	const list =
+		items.length > 10
+			? `${items.slice(0, 10).join(', ')} and ${items.length - 10} more`
+			: items.join(', ');
+	error.description =
+		`${error.description ?? ''} Items ${list} (0-based), sent at the same time, were carried out: leave them out before running again.`.trim();
+	return error;
+}
+
+/** Whether the node runs as an AI agent's tool (n8n gives tool variants the type `<node>Tool`). */
+function runsAsTool(ctx: IExecuteFunctions): boolean {
+	return /Tool$/.test(ctx.getNode().type);
+}
+
+/**
+ * An AI agent is told only the message of a tool's error, not its description. For
+ * a tool run, the description (what was or was not sent, what to change) is added to
+ * the message, as n8n's own tool wrapper words it, so that the agent can act on it.
+ */
+function forAgent<T extends NodeApiError | NodeOperationError>(error: T): T {
+	const { description } = error;
+	if (!description || error.message.includes(description)) return error;
+	// Bad input: the message already names the field, the value and what is expected.
+	const expected = /^Field '.+' must be (.+)\.$/s.exec(description)?.[1];
+	if (expected !== undefined && error.message.includes(expected)) return error;
+	error.message = `${error.message}\n\nDetails: ${description}`;
+	return error;
 }

@@ -82,6 +82,32 @@ export async function* linkedPages<T>(
 	}
 }
 
+/**
+ * Fetches `count` independent pages (by index) with at most `concurrency` requests at
+ * once, and yields them in index order. Memory stays bounded: at most `concurrency`
+ * answers are held ahead of the one being consumed.
+ */
+export async function* inOrder<T>(
+	count: number,
+	fetch: (index: number) => Promise<T>,
+	concurrency: number,
+): AsyncGenerator<T> {
+	const inFlight: Array<Promise<T>> = [];
+	let next = 0;
+	const startNext = () => {
+		const page = fetch(next++);
+		// Awaited in order below; one fetched ahead that fails must not go unhandled.
+		page.catch(() => undefined);
+		inFlight.push(page);
+	};
+	while (next < count && inFlight.length < Math.max(1, concurrency)) startNext();
+	while (inFlight.length > 0) {
+		const page = await inFlight.shift()!;
+		if (next < count) startNext();
+		yield page;
+	}
+}
+
 /** Collects an iterator's items, mapping each page as it arrives. */
 export async function collectPages<T, R>(
 	pages: AsyncIterable<T[]>,

@@ -116,6 +116,11 @@ export interface ProviderAnswer extends ProviderResponse {
  */
 export class ProviderClient {
 	private credentialsRead?: Promise<ICredentialDataDecryptedObject>;
+	/**
+	 * After a 429, no request of this client starts before this time (epoch ms): the
+	 * requests running at the same time wait together instead of each hitting the limit.
+	 */
+	private pausedUntil = 0;
 
 	constructor(
 		readonly ctx: RequestContext,
@@ -161,6 +166,8 @@ export class ProviderClient {
 		const { retryPolicy: policy, now } = runtime;
 		const startedAt = now();
 		for (let attempt = 1; ; attempt++) {
+			const pause = this.pausedUntil - now();
+			if (pause > 0) await runtime.sleep(pause);
 			let failure: Failure;
 			let retryAfterMs: number | undefined;
 			let response: ProviderResponse | undefined;
@@ -206,6 +213,8 @@ export class ProviderClient {
 			if (isRetryable(failure!, request.idempotent) && attempt < policy.maxAttempts) {
 				const delay = backoffDelay(attempt, policy, retryAfterMs, runtime.random);
 				if (now() - startedAt + delay <= policy.maxTotalMs) {
+					if (response?.statusCode === 429)
+						this.pausedUntil = Math.max(this.pausedUntil, now() + delay);
 					ctx.logger.warn(
 						`${spec.displayName}: ${what} failed (${failure!.kind === 'status' ? `HTTP ${failure!.status}` : failure!.code}); retry ${attempt} in ${delay} ms`,
 					);

@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { Convoso, resources as convosoResources } from '../../nodes/Convoso/Convoso.node';
 import { ConvosoTrigger } from '../../nodes/Convoso/ConvosoTrigger.node';
 import { callbackSchema } from '../../nodes/shared/outputSchemas';
+import { resolveCallee } from '../../nodes/shared/callingHours';
 import { Speko, resources as spekoResources } from '../../nodes/Speko/Speko.node';
 import { SpekoTrigger } from '../../nodes/Speko/SpekoTrigger.node';
 import { Talkdesk, resources as talkdeskResources } from '../../nodes/Talkdesk/Talkdesk.node';
@@ -191,7 +192,13 @@ describe('building a workflow from a blank canvas', () => {
 		await editor.pickNodeCreatorAction('Schedule a callback');
 
 		// The lead list comes from the sandbox; searching by name asks Convoso again.
-		const lead = demo.sandbox.convoso.leads().find((l) => l.last_name === 'Smith')!;
+		// A lead whose number places it in one zone: 14:00 there is inside calling hours.
+		const zoneOf = (phone: string) => resolveCallee({ phone: `+1${phone}` })?.zones;
+		const lead = demo.sandbox.convoso
+			.leads()
+			.find((l) => l.last_name === 'Smith' && zoneOf(l.phone_number)?.length === 1)!;
+		const ringsAt = DateTime.fromISO('2026-12-20T14:00', { zone: zoneOf(lead.phone_number)![0] });
+		const kathmandu = ringsAt.setZone('Asia/Kathmandu').toFormat("yyyy-MM-dd'T'HH:mm:ss");
 		const entries = await editor.locatorEntries('leadId', `${lead.first_name} ${lead.last_name}`);
 		expect(entries.some((entry) => entry.includes(`(ID ${lead.id})`))).toBe(true);
 		await editor.pickLocatorEntry(`(ID ${lead.id})`);
@@ -199,7 +206,7 @@ describe('building a workflow from a blank canvas', () => {
 		// The zone list is searchable; the Dispatch-style notices are absent here.
 		expect(await editor.optionsMatching('timeZone', 'Kathm')).toEqual(['Asia/Kathmandu']);
 		await editor.chooseOption('timeZone', 'Asia/Kathmandu');
-		await editor.fillParameter('callbackTime', '2026-12-20T10:30:00');
+		await editor.fillParameter('callbackTime', kathmandu);
 		// Focus moves on, so the date picker closes before the screenshot.
 		await editor.parameter('comments').locator('textarea').click();
 		fs.copyFileSync(await editor.screenshot('create-callback-panel'), PANEL_SCREENSHOT);
@@ -207,12 +214,15 @@ describe('building a workflow from a blank canvas', () => {
 		await editor.executeNode();
 		await editor.screenshot('create-callback-output');
 		const [created] = (await editor.outputJson()) as Array<Record<string, unknown>>;
-		// 10:30 in Kathmandu (+5:45) is 04:45 UTC.
+		// The wall time in Kathmandu (+5:45) is the instant meant.
 		expect(created).toMatchObject({
 			provider: 'convoso',
 			leadId: lead.id,
-			scheduledAt: '2026-12-20T04:45:00Z',
+			scheduledAt: ringsAt.toUTC().toISO({ suppressMilliseconds: true }),
 		});
+		expect(DateTime.fromISO(kathmandu, { zone: 'Asia/Kathmandu' }).toMillis()).toBe(
+			ringsAt.toMillis(),
+		);
 		expect(demo.sandbox.convoso.callbacks()).toHaveLength(before + 1);
 		expect(demo.sandbox.convoso.getCallback(created.id as number)?.lead_id).toBe(lead.id);
 		await editor.closeNode();

@@ -23,6 +23,20 @@ export const TALKDESK_DEMO_CREDENTIAL = {
 	name: 'Talkdesk (sandbox)',
 } as const;
 
+/** The OpenAI credential of the example agent workflow: the demo's scripted model on loopback. */
+export const OPENAI_DEMO_CREDENTIAL = {
+	id: 'openAiDemoModel01',
+	name: 'OpenAI (demo: scripted model)',
+} as const;
+
+/**
+ * The OpenAI credential pointed at an OpenAI-compatible server (`baseUrl` ends in /v1).
+ * With a real OpenAI account: your API key and https://api.openai.com/v1.
+ */
+export function demoModelCredential(baseUrl: string, apiKey: string): object {
+	return { ...OPENAI_DEMO_CREDENTIAL, type: 'openAiApi', data: { apiKey, url: baseUrl } };
+}
+
 /** Convoso's base URL in the sandbox started at `sandboxUrl`. */
 export function convosoSandboxBaseUrl(sandboxUrl: string): string {
 	return `${sandboxUrl.replace(/\/+$/, '')}/convoso/v1`;

@@ -18,9 +18,17 @@ import {
 	type N8nServer,
 	type OwnerLogin,
 } from '../e2e/n8n';
+import { startFakeOpenAi } from '../fakes/openai';
+import type { FakeOpenAi } from '../fakes/openai';
 import { startSandbox } from '../sandbox/server';
 import type { Sandbox } from '../sandbox/server';
-import { demoCredentials, SANDBOX_CONVOSO_TOKEN, SANDBOX_SPEKO_KEY } from './credentials';
+import { DEMO_MODEL_FALLBACK, DEMO_MODEL_ID, DEMO_MODEL_KEY, demoModelScripts } from './agent';
+import {
+	demoCredentials,
+	demoModelCredential,
+	SANDBOX_CONVOSO_TOKEN,
+	SANDBOX_SPEKO_KEY,
+} from './credentials';
 import { demoWorkflows } from './workflows';
 
 export const DEMO_OWNER = {
@@ -55,6 +63,8 @@ export interface Demo {
 	instance: N8nInstance;
 	owner: OwnerLogin;
 	sandbox: Sandbox;
+	/** The scripted OpenAI-compatible chat model of the example agent workflow. */
+	model: FakeOpenAi;
 	workflows: Array<{ id: string; name: string }>;
 	/** One line per provider: what demo data the sandbox holds. */
 	demoData: string[];
@@ -102,6 +112,16 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
 			`Ameyo: ${sandbox.ameyo.callbacks().length} callbacks in campaigns ${[...new Set(sandbox.ameyo.callbacks().map((c) => c.campaignId))].join(', ')}`,
 		];
 		log(`Provider sandbox on ${sandbox.url} (${demoData.join('; ')}).`);
+		// The agent example's chat model: scripted, on loopback, for as long as the demo runs.
+		const model = await startFakeOpenAi({
+			scripts: demoModelScripts(),
+			apiKey: DEMO_MODEL_KEY,
+			models: [DEMO_MODEL_ID],
+			fallbackText: DEMO_MODEL_FALLBACK,
+			maxLifetimeMs: 0,
+		});
+		stops.push(() => model.close());
+		log(`Scripted chat model on ${model.baseUrl}.`);
 
 		started = Date.now();
 		const demoDir = path.join(install.dir, 'demo');
@@ -114,7 +134,10 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
 		log(`Installed ${instance.packageName} into ${instance.userFolder} (${seconds(started)}).`);
 
 		started = Date.now();
-		const credentials = demoCredentials(sandbox.url) as Array<{
+		const credentials = [
+			...demoCredentials(sandbox.url),
+			demoModelCredential(model.baseUrl, DEMO_MODEL_KEY),
+		] as Array<{
 			id: string;
 			name: string;
 			type: string;
@@ -156,6 +179,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
 			instance,
 			owner,
 			sandbox,
+			model,
 			workflows,
 			demoData,
 			credentialTests,

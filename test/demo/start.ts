@@ -22,6 +22,7 @@ import {
 } from './credentials';
 import { AMEYO_SUPERVISOR } from '../sandbox/ameyo';
 import { TALKDESK_CLIENT } from '../sandbox/talkdesk';
+import { DEMO_MODEL_KEY } from './agent';
 import { startDemo } from './demo';
 import type { Demo } from './demo';
 
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
 
 	const demo = await startDemo({ ...options, log: step });
 	running.demo = demo;
-	const { server, owner, sandbox, workflows, logFile } = demo;
+	const { server, owner, sandbox, model, workflows, logFile } = demo;
 	void server.exited.then((code) => {
 		if (!shuttingDown) void shutdown(`n8n exited unexpectedly (code ${code}; see ${logFile})`, 1);
 	});
@@ -157,6 +158,7 @@ async function main(): Promise<void> {
 			`  Speko:     ${spekoSandboxBaseUrl(sandbox.url)} (key ${SANDBOX_SPEKO_KEY})`,
 			`  Ameyo:     ${ameyoSandboxBaseUrl(sandbox.url)} (user ${AMEYO_SUPERVISOR.userId}, password ${AMEYO_SUPERVISOR.password})`,
 			`  Talkdesk:  ${talkdeskSandboxUrls(sandbox.url).api} (client ${TALKDESK_CLIENT.id}, token URL ${talkdeskSandboxUrls(sandbox.url).token})`,
+			`  AI model:  ${model.baseUrl} (scripted, for the AI Agent example; key ${DEMO_MODEL_KEY})`,
 			...demoData.map((data) => `  Demo data: ${data}`),
 			...credentialTests.map((test) => `  Credential ${test}`),
 			`  Workflows: ${workflows.map((w) => w.name).join(', ')}`,

@@ -3,9 +3,11 @@
  * takes an array; each workflow needs an `id` of at most 21 characters). Node types
  * of this package are `n8n-nodes-callbacks.<node>`.
  */
+import { demoAgentWorkflow } from './agent';
 import {
 	AMEYO_DEMO_CREDENTIAL,
 	CONVOSO_DEMO_CREDENTIAL,
+	OPENAI_DEMO_CREDENTIAL,
 	SPEKO_DEMO_CREDENTIAL,
 	TALKDESK_DEMO_CREDENTIAL,
 } from './credentials';
@@ -307,6 +309,12 @@ export function demoWorkflows(sandboxUrl: string): object[] {
 					'Publish the workflow to poll every minute; "Fetch Test Event" shows the latest due callback.',
 				),
 			],
+		),
+		demoAgentWorkflow(
+			{ convoso, speko, talkdesk, openAi: { ...OPENAI_DEMO_CREDENTIAL } },
+			{
+				content: `## AI Agent with the callback tools\nThe agent gets the package's action nodes as tools; the model fills the fields written as $fromAI(key, description), and the description is what it reads. Dispatch tools say they place a real phone call; Calling Hours stays on Refuse, so a call at night is refused, and the agent is told so.\n\nThe model here is the demo's scripted one on loopback (it knows only this prompt). For a real model: your OpenAI key and https://api.openai.com/v1 in the credential, and a model in the OpenAI Chat Model node. The tools talk to the sandbox on ${sandboxUrl}.`,
+			},
 		),
 	];
 }

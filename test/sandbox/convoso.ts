@@ -89,6 +89,11 @@ export interface ConvosoSandbox {
 	getCallback(id: number | string): ConvosoCallbackRecord | undefined;
 	/** Creates a callback directly; unset fields get defaults (a pending system callback for lead 1001). */
 	addCallback(partial?: Partial<ConvosoCallbackRecord>): ConvosoCallbackRecord;
+	/**
+	 * Adds `count` callbacks fast (no copies answered), each as addCallback would with
+	 * `make(index)`; answers their ids in order.
+	 */
+	addCallbacks(count: number, make?: (index: number) => Partial<ConvosoCallbackRecord>): number[];
 	/** Changes a callback in place, as Convoso's UI or dialer would. */
 	changeCallback(id: number, patch: Partial<ConvosoCallbackRecord>): ConvosoCallbackRecord;
 	removeCallback(id: number): boolean;
@@ -296,6 +301,48 @@ export class ConvosoModule implements ProviderModule, ConvosoSandbox {
 		};
 		this.store(callback);
 		return { ...callback };
+	}
+
+	addCallbacks(count: number, make?: (index: number) => Partial<ConvosoCallbackRecord>): number[] {
+		if (!Number.isInteger(count) || count < 0) {
+			throw new Error(`addCallbacks: invalid count ${count}`);
+		}
+		const stamp = this.localNow();
+		const inADay = this.toLocal(DateTime.fromMillis(this.now()).plus({ days: 1 }));
+		const ids = new Array<number>(count);
+		for (let i = 0; i < count; i++) {
+			const partial = make ? make(i) : {};
+			const lead = this.leadsById.get(partial.lead_id ?? FIRST_LEAD_ID);
+			if (!lead) throw new Error(`addCallbacks: no lead ${partial.lead_id}`);
+			const id = partial.id ?? this.highestCallbackId + 1;
+			if (this.callbacksById.has(id)) throw new Error(`addCallbacks: callback ${id} exists`);
+			const stage = partial.stage ?? 'PENDING';
+			const callback: ConvosoCallbackRecord = {
+				id,
+				lead_id: lead.id,
+				list_id: lead.list_id,
+				phone_number: lead.phone_number,
+				campaign_id: NEW_CALLBACK_CAMPAIGN_ID,
+				user_id: null,
+				recipient: 'system',
+				comments: '',
+				callback_time: inADay,
+				created_at: stamp,
+				modified_at: stamp,
+				callback_seen: '',
+				stage,
+				status: stage === 'DISMISSED' ? 'DISMISSED' : 'ACTIVE',
+				class: classOf(stage),
+				context: '',
+			};
+			for (const key of Object.keys(partial) as Array<keyof ConvosoCallbackRecord>) {
+				if (partial[key] !== undefined)
+					(callback as unknown as Record<string, unknown>)[key] = partial[key];
+			}
+			this.store(callback);
+			ids[i] = id;
+		}
+		return ids;
 	}
 
 	leads(): ConvosoLeadRecord[] {

@@ -77,6 +77,38 @@ export interface RecordedRequest {
 	json?: unknown;
 	/** Sandbox clock, epoch ms. */
 	at: number;
+	/** Set once the answer is sent: its HTTP status (absent while pending, or for a dropped connection). */
+	status?: number;
+	/** Set once the answer is sent: the bytes of its body. */
+	responseBytes?: number;
+}
+
+/**
+ * A gateway's rate limit in front of one provider: a request over it is answered 429
+ * with Retry-After (in the provider's error body) and never reaches the provider.
+ */
+export interface RateLimit {
+	/** Requests being answered at once (the latency included); one more gets a 429. */
+	maxInFlight?: number;
+	/** Requests let through in any one second (a sliding second of real time); more get a 429. */
+	perSecond?: number;
+	/** Seconds sent in Retry-After. Default 1. */
+	retryAfterSeconds?: number;
+}
+
+/** What one provider's requests cost, counted since the start or the last resetTraffic(). */
+export interface ProviderTraffic {
+	requests: number;
+	/** Answers sent, by HTTP status. */
+	statuses: Record<string, number>;
+	/** Body bytes of every answer sent. */
+	responseBytes: number;
+	/** Requests whose connection was dropped (a 'drop' fault), without an answer. */
+	dropped: number;
+	/** Requests answered 429 by the rate limit (they never reached the provider). */
+	rateLimited: number;
+	/** The most requests being answered at the same time. */
+	maxInFlight: number;
 }
 
 export interface SandboxOptions {
@@ -92,6 +124,14 @@ export interface SandboxOptions {
 	ameyo?: AmeyoOptions;
 	/** The sandbox clock. Default Date.now. */
 	now?: () => number;
+	/**
+	 * Real time every provider answer waits before it is sent (a network and server
+	 * latency), fault answers and rate-limit 429s included. Concurrent requests wait in
+	 * parallel. Default 0.
+	 */
+	latencyMs?: number;
+	/** Rate limits by provider name ('convoso', ...). Default none. */
+	rateLimits?: Partial<Record<string, RateLimit>>;
 }
 
 export interface Sandbox {
@@ -121,6 +161,11 @@ export interface Sandbox {
 	clearRequests(): void;
 	/** Freezes the sandbox clock at `ms`; undefined goes back to the real clock. */
 	setNow(ms: number | undefined): void;
+	/** Requests, answers by status and bytes per provider (copies), since the start or resetTraffic(). */
+	traffic(): Record<string, ProviderTraffic>;
+	resetTraffic(): void;
+	/** Changes latencyMs from now on. */
+	setLatency(ms: number): void;
 }
 
 const DEFAULT_SEED = 1;
@@ -137,6 +182,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	}
 	const port = options.port ?? 0;
 	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${port}`);
+	let latencyMs = 0;
+	const setLatency = (ms: number): void => {
+		if (!Number.isFinite(ms) || ms < 0 || ms > 600_000) throw new Error(`Invalid latency: ${ms}`);
+		latencyMs = ms;
+	};
+	setLatency(options.latencyMs ?? 0);
 
 	let frozenNow: number | undefined;
 	const now = (): number => frozenNow ?? (options.now ?? Date.now)();
@@ -153,8 +204,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const faults = new FaultQueue();
 	const requests: RecordedRequest[] = [];
 	const timers = new PendingTimers();
+	const traffic = new TrafficMeter(options.rateLimits ?? {});
 
-	const control = new ControlApi({ providers, faults, requests, now, setNow });
+	const control = new ControlApi({ providers, faults, requests, now, setNow, traffic });
 
 	async function handleProviderRequest(
 		provider: ProviderModule,
@@ -166,7 +218,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			incoming,
 			incoming.pathname.slice(provider.prefix.length) || '/',
 		);
-		requests.push({
+		const recorded: RecordedRequest = {
 			provider: provider.name,
 			method: request.method,
 			path: incoming.rawPath,
@@ -177,43 +229,72 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			...(request.form !== undefined && { form: request.form }),
 			...(request.json !== undefined && { json: request.json }),
 			at: now(),
-		});
+		};
+		requests.push(recorded);
 
-		const fault = faults.take(provider.name, request.method, request.path);
-		if (!fault) return send(res, await provider.handle(request));
+		const ticket = traffic.admit(provider.name);
+		const answer = async (response: SandboxResponse): Promise<void> => {
+			if (latencyMs > 0) await timers.wait(latencyMs);
+			const bytes = send(res, response);
+			if (bytes !== undefined) {
+				recorded.status = response.status;
+				recorded.responseBytes = bytes;
+			}
+			ticket.answered(response.status, bytes);
+		};
+		try {
+			if (ticket.limited) {
+				const limited = faultOutcome(
+					{ provider: provider.name, type: 'rate-limit', retryAfter: ticket.retryAfterSeconds },
+					provider.errorBody?.bind(provider),
+				);
+				if (limited.kind === 'answer') return await answer(limited.response);
+			}
 
-		// With afterProcessing the provider acts first; its answer then goes out only
-		// for a delay, and is lost (dropped or replaced) for every other fault.
-		const handled = fault.afterProcessing ? await provider.handle(request) : undefined;
-		const outcome = faultOutcome(fault, provider.errorBody?.bind(provider));
-		switch (outcome.kind) {
-			case 'drop':
-				// No answer at all: the client sees the connection close.
-				req.socket.destroy();
-				return;
-			case 'answer':
-				return send(res, outcome.response);
-			case 'delay':
-				await timers.wait(outcome.ms);
-				return send(res, handled ?? (await provider.handle(request)));
+			const fault = faults.take(provider.name, request.method, request.path);
+			if (!fault) return await answer(await provider.handle(request));
+
+			// With afterProcessing the provider acts first; its answer then goes out only
+			// for a delay, and is lost (dropped or replaced) for every other fault.
+			const handled = fault.afterProcessing ? await provider.handle(request) : undefined;
+			const outcome = faultOutcome(fault, provider.errorBody?.bind(provider));
+			switch (outcome.kind) {
+				case 'drop':
+					// No answer at all: the client sees the connection close.
+					req.socket.destroy();
+					ticket.dropped();
+					return;
+				case 'answer':
+					return await answer(outcome.response);
+				case 'delay':
+					await timers.wait(outcome.ms);
+					return await answer(handled ?? (await provider.handle(request)));
+			}
+		} finally {
+			ticket.done();
 		}
 	}
 
 	async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const incoming = await readIncoming(req);
 		if (incoming === 'too-large') {
-			return send(res, { status: 413, json: { error: 'Request body too large' } });
+			send(res, { status: 413, json: { error: 'Request body too large' } });
+			return;
 		}
 		if (
 			incoming.pathname === CONTROL_PREFIX ||
 			incoming.pathname.startsWith(`${CONTROL_PREFIX}/`)
 		) {
-			return send(res, control.handle(incoming));
+			send(res, control.handle(incoming));
+			return;
 		}
 		const provider = providers.find(
 			(p) => incoming.pathname === p.prefix || incoming.pathname.startsWith(`${p.prefix}/`),
 		);
-		if (!provider) return send(res, notFoundPage());
+		if (!provider) {
+			send(res, notFoundPage());
+			return;
+		}
 		return handleProviderRequest(provider, incoming, req, res);
 	}
 
@@ -276,6 +357,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			requests.length = 0;
 		},
 		setNow,
+		traffic: () => traffic.snapshot(),
+		resetTraffic: () => traffic.reset(),
+		setLatency,
 	};
 }
 
@@ -344,9 +428,10 @@ function toSandboxRequest(incoming: IncomingRequest, path: string): SandboxReque
 	return request;
 }
 
-function send(res: ServerResponse, response: SandboxResponse): void {
+/** Sends the answer; returns the bytes of its body, or undefined when nobody was left to answer. */
+function send(res: ServerResponse, response: SandboxResponse): number | undefined {
 	// A dropped or closed connection (fault, or close()) has nobody left to answer.
-	if (res.destroyed || res.headersSent) return;
+	if (res.destroyed || res.headersSent) return undefined;
 	const headers: Record<string, string> = { ...response.headers };
 	let body = '';
 	if (response.text !== undefined) {
@@ -356,9 +441,11 @@ function send(res: ServerResponse, response: SandboxResponse): void {
 		body = JSON.stringify(response.json);
 		headers['content-type'] ??= 'application/json';
 	}
-	headers['content-length'] = String(Buffer.byteLength(body));
+	const bytes = Buffer.byteLength(body);
+	headers['content-length'] = String(bytes);
 	res.writeHead(response.status, headers);
 	res.end(body);
+	return bytes;
 }
 
 function notFoundPage(): SandboxResponse {
@@ -367,6 +454,98 @@ function notFoundPage(): SandboxResponse {
 		headers: { 'content-type': 'text/html' },
 		text: '<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>The requested URL was not found on this server.</p></body></html>\n',
 	};
+}
+
+/** Per-provider counters, and the rate limits they decide. */
+class TrafficMeter {
+	private counters = new Map<string, ProviderTraffic>();
+	private readonly inFlight = new Map<string, number>();
+	/** Real-clock times of the requests let through in the last second, per provider. */
+	private readonly admitted = new Map<string, number[]>();
+
+	constructor(private readonly limits: Partial<Record<string, RateLimit>>) {
+		for (const [provider, limit] of Object.entries(limits)) {
+			const valid = (value: number | undefined) =>
+				value === undefined || (Number.isInteger(value) && value >= 0);
+			if (!limit || !valid(limit.maxInFlight) || !valid(limit.perSecond)) {
+				throw new Error(`Invalid rate limit for ${provider}: ${JSON.stringify(limit)}`);
+			}
+		}
+	}
+
+	private of(provider: string): ProviderTraffic {
+		let counter = this.counters.get(provider);
+		if (!counter) {
+			counter = {
+				requests: 0,
+				statuses: {},
+				responseBytes: 0,
+				dropped: 0,
+				rateLimited: 0,
+				maxInFlight: 0,
+			};
+			this.counters.set(provider, counter);
+		}
+		return counter;
+	}
+
+	/** A request arrived: counts it, and tells whether the rate limit turns it away. */
+	admit(provider: string) {
+		const counter = this.of(provider);
+		counter.requests += 1;
+		const limit = this.limits[provider];
+		const busy = this.inFlight.get(provider) ?? 0;
+		let limited = false;
+		if (limit?.maxInFlight !== undefined && busy >= limit.maxInFlight) limited = true;
+		if (limit?.perSecond !== undefined) {
+			const at = Date.now();
+			const recent = (this.admitted.get(provider) ?? []).filter((time) => time > at - 1000);
+			if (!limited && recent.length >= limit.perSecond) limited = true;
+			if (!limited) recent.push(at);
+			this.admitted.set(provider, recent);
+		}
+		if (limited) counter.rateLimited += 1;
+		// A turned-away request is answered at once, at no cost to the provider.
+		const holds = !limited;
+		if (holds) {
+			this.inFlight.set(provider, busy + 1);
+			counter.maxInFlight = Math.max(counter.maxInFlight, busy + 1);
+		}
+		let finished = false;
+		return {
+			limited,
+			retryAfterSeconds: limit?.retryAfterSeconds ?? 1,
+			answered: (status: number, bytes: number | undefined) => {
+				if (bytes === undefined) return;
+				const current = this.of(provider);
+				current.statuses[status] = (current.statuses[status] ?? 0) + 1;
+				current.responseBytes += bytes;
+			},
+			dropped: () => {
+				this.of(provider).dropped += 1;
+			},
+			done: () => {
+				if (finished || !holds) return;
+				finished = true;
+				this.inFlight.set(provider, Math.max(0, (this.inFlight.get(provider) ?? 1) - 1));
+			},
+		};
+	}
+
+	snapshot(): Record<string, ProviderTraffic> {
+		const copy: Record<string, ProviderTraffic> = {};
+		for (const [provider, counter] of this.counters) {
+			copy[provider] = { ...counter, statuses: { ...counter.statuses } };
+		}
+		return copy;
+	}
+
+	reset(): void {
+		this.counters = new Map();
+		// Requests still being answered are still in flight.
+		for (const [provider, busy] of this.inFlight)
+			if (busy > 0) this.of(provider).maxInFlight = busy;
+	}
 }
 
 /** Timers of delayed answers, released at close() so a pending delay never outlives the server. */
@@ -401,6 +580,8 @@ class PendingTimers {
  *   GET    /_sandbox/state/<provider>  the module's snapshot
  *   GET    /_sandbox/clock
  *   POST   /_sandbox/clock             body: {"now": <epoch ms> | null}
+ *   GET    /_sandbox/traffic           requests, answers by status, bytes, per provider
+ *   DELETE /_sandbox/traffic
  */
 class ControlApi {
 	constructor(
@@ -410,6 +591,7 @@ class ControlApi {
 			requests: RecordedRequest[];
 			now: () => number;
 			setNow: (ms: number | undefined) => void;
+			traffic: TrafficMeter;
 		},
 	) {}
 
@@ -449,8 +631,13 @@ class ControlApi {
 				return ok({ now: now() });
 			case 'POST /clock':
 				return this.setClock(incoming.rawBody);
+			case 'GET /traffic':
+				return ok({ traffic: this.sandbox.traffic.snapshot() });
+			case 'DELETE /traffic':
+				this.sandbox.traffic.reset();
+				return ok({ ok: true });
 		}
-		const knownRoutes = ['/health', '/requests', '/faults', '/clock'];
+		const knownRoutes = ['/health', '/requests', '/faults', '/clock', '/traffic'];
 		return knownRoutes.includes(route)
 			? methodNotAllowed()
 			: jsonError(404, `Unknown control route: ${route}`);

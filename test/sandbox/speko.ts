@@ -80,6 +80,8 @@ export interface SpekoSandbox {
 	 * of the key's organization, due in a day, unless `partial` says otherwise.
 	 */
 	addCallback(partial?: Partial<SpekoScheduledCallback>): SpekoScheduledCallback;
+	/** Adds `count` callbacks, each as addCallback would with `make(index)`; answers their ids in order. */
+	addCallbacks(count: number, make?: (index: number) => Partial<SpekoScheduledCallback>): string[];
 	/** Moves a callback to `status` now, as Speko itself would, setting that state's fields. */
 	setStatus(
 		id: string,
@@ -251,6 +253,15 @@ export class SpekoModule implements ProviderModule, SpekoSandbox {
 		};
 		this.callbacksById.set(id, callback);
 		return copy(callback);
+	}
+
+	addCallbacks(count: number, make?: (index: number) => Partial<SpekoScheduledCallback>): string[] {
+		if (!Number.isInteger(count) || count < 0) {
+			throw new Error(`addCallbacks: invalid count ${count}`);
+		}
+		const ids = new Array<string>(count);
+		for (let i = 0; i < count; i++) ids[i] = this.addCallback(make ? make(i) : {}).id;
+		return ids;
 	}
 
 	setStatus(

@@ -21,7 +21,7 @@ export const callbackIdField = idLocator({
 	displayName: 'Callback',
 	name: 'callbackId',
 	description:
-		'The callback: pick a pending one from the list (type a number to find it by ID), or give its ID',
+		'The callback, by its Convoso callback ID (a number, e.g. 657): pick a pending one from the list (type a number to find it by ID) or give the ID',
 	searchListMethod: 'searchCallbacks',
 	placeholder: '657',
 	idPattern: { regex: '^\\s*\\d+\\s*$', message: 'A Convoso callback ID is a number' },
@@ -97,7 +97,7 @@ export const leadIdField = idLocator({
 	displayName: 'Lead',
 	name: 'leadId',
 	description:
-		'The lead to call back: search the list by phone number or name, or give its ID (Lead → Search finds it too)',
+		'The lead to call back, by its Convoso lead ID (a number, e.g. 1001): pick it from the list (search by phone number or name) or give the ID. Lead → Search finds leads too.',
 	searchListMethod: 'searchLeads',
 	placeholder: '12345',
 	idPattern: { regex: '^\\s*\\d+\\s*$', message: 'A Convoso lead ID is a number' },
@@ -117,7 +117,7 @@ export const callbackTimeField: INodeProperties = {
 	type: 'dateTime',
 	default: '',
 	description:
-		"When to call back. A time without an offset (e.g. 2026-03-05T14:30:00) is a wall-clock time in the Time Zone below (the account's zone when none is chosen); one with an offset or Z (2026-03-05T09:00:00Z) is that exact instant. Convoso counts whole minutes.",
+		"When to call back, as an ISO 8601 date-time. With an offset or Z (2026-03-05T14:30:00+05:30, 2026-03-05T09:00:00Z) it is that exact instant; without one (2026-03-05T14:30:00) it is a wall-clock time in the Time Zone (the account's zone when none is chosen). Convoso counts whole minutes.",
 };
 
 export const timeZoneField: INodeProperties = {
@@ -130,7 +130,7 @@ export const timeZoneField: INodeProperties = {
 	}),
 	default: '',
 	description:
-		'The IANA zone in which a Callback Time without an offset is read (for example 14:30 in Asia/Kolkata). The node sends Convoso the UTC offset in force on that date, so daylight saving time is handled.',
+		"The IANA time zone name (e.g. Asia/Kolkata, America/New_York) in which a Callback Time without an offset is read: 14:30 in Asia/Kolkata is 09:00 UTC. Empty: the account's zone. The node sends Convoso the UTC offset in force on that date, so daylight saving time is handled.",
 };
 
 /** The credential's account settings, checked. */

@@ -7,7 +7,7 @@ export const callbackIdField = idLocator({
 	displayName: 'Callback',
 	name: 'callbackId',
 	description:
-		'The callback: pick a scheduled one from the list (search by phone number), or give its ID',
+		'The callback, by its Speko callback ID (a string such as cb_01j9x2k7m4qz): pick a scheduled one from the list (search by phone number) or give the ID',
 	searchListMethod: 'searchCallbacks',
 	placeholder: 'cb_01J...',
 	idPattern: {

@@ -14,7 +14,7 @@ export const callbackIdField = idLocator({
 	displayName: 'Callback',
 	name: 'callbackId',
 	description:
-		'The callback: pick one still to ring from the list (search by phone number or name), or give its ID',
+		'The callback, by its Talkdesk callback ID (a UUID such as 3f1c6a9e-52b7-4d0e-9a8f-0c2d5e7b4a13): pick one still to ring from the list (search by phone number or name) or give the ID',
 	searchListMethod: 'searchCallbacks',
 	placeholder: '3f1c6a9e-52b7-4d0e-9a8f-0c2d5e7b4a13',
 	idPattern: {
@@ -42,7 +42,7 @@ export const callbackTimeField: INodeProperties = {
 	type: 'dateTime',
 	default: '',
 	description:
-		'When to call back. A time without an offset (e.g. 2026-03-05T14:30:00) is a wall-clock time in the Time Zone below; one with an offset or Z is that exact instant. Talkdesk gets it in UTC, with the zone.',
+		"When to call back, as an ISO 8601 date-time. With an offset or Z (2026-03-05T14:30:00+05:30, 2026-03-05T09:00:00Z) it is that exact instant; without one (2026-03-05T14:30:00) it is a wall-clock time in the Time Zone (the customer's). Talkdesk gets it in UTC, with the zone.",
 };
 
 export const timeZoneField: INodeProperties = {
@@ -55,7 +55,7 @@ export const timeZoneField: INodeProperties = {
 	}),
 	default: '',
 	description:
-		"The customer's IANA zone: Talkdesk keeps it with the callback, and a Callback Time without an offset is read in it (for example 14:30 in Asia/Kolkata)",
+		"The customer's IANA time zone name (e.g. America/Los_Angeles, Asia/Kolkata): Talkdesk keeps it with the callback, and a Callback Time without an offset is read in it (14:30 in Asia/Kolkata is 09:00 UTC). Empty: the workflow's zone.",
 };
 
 /** The chosen zone, or the workflow's when none is chosen. */

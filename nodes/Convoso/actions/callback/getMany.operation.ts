@@ -1,5 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import { concurrencyField, readConcurrency } from '../../../shared/actions';
 import { InputError } from '../../../shared/errors';
 import { collectPages } from '../../../shared/pagination';
 import {
@@ -70,6 +71,7 @@ export const properties: INodeProperties[] = [
 			{ ...userIdField, description: 'The agent the callbacks are assigned to' },
 		],
 	},
+	concurrencyField('Convoso', 'pages'),
 	simplifyField,
 ];
 
@@ -109,7 +111,14 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const account = await getAccount(client);
 
-	const pages = callbackPages(client, filters, maxItems, itemIndex);
+	const pages = callbackPages(
+		client,
+		filters,
+		maxItems,
+		itemIndex,
+		0,
+		readConcurrency(this, itemIndex),
+	);
 	return await collectPages(pages, (record) =>
 		simplify ? { ...normalizeConvosoCallback(record, account, client.runtime.now()) } : record,
 	);

@@ -15,6 +15,7 @@ export const callbackResource: Resource = {
 		{
 			name: 'Create',
 			value: 'create',
+			concurrent: true,
 			action: 'Schedule a callback',
 			description: 'Schedule a callback for a lead at a time in a given time zone',
 			outputSchema: callbackSchema,
@@ -23,6 +24,7 @@ export const callbackResource: Resource = {
 		{
 			name: 'Delete',
 			value: 'delete',
+			concurrent: true,
 			action: 'Delete a callback',
 			description: 'Delete a callback permanently',
 			outputSchema: deletedSchema,
@@ -31,6 +33,7 @@ export const callbackResource: Resource = {
 		{
 			name: 'Dismiss',
 			value: 'dismiss',
+			concurrent: true,
 			action: 'Dismiss a callback',
 			description: 'Mark a callback as dismissed so it is not dialed (it stays on record)',
 			outputSchema: callbackSchema,
@@ -39,6 +42,7 @@ export const callbackResource: Resource = {
 		{
 			name: 'Get',
 			value: 'get',
+			concurrent: true,
 			action: 'Get a callback',
 			description: 'Get one callback by its ID',
 			outputSchema: callbackSchema,
@@ -55,6 +59,7 @@ export const callbackResource: Resource = {
 		{
 			name: 'Update',
 			value: 'update',
+			concurrent: true,
 			action: 'Update or reschedule a callback',
 			description: 'Reschedule a callback, reassign it, or change its recipient or comments',
 			outputSchema: callbackSchema,

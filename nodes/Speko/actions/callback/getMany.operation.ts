@@ -30,6 +30,8 @@ export const properties: INodeProperties[] = [
 			{ name: 'Scheduled', value: 'scheduled' },
 		],
 		default: 'scheduled',
+		description:
+			'Which callbacks to list, by Speko status: scheduled (still to ring), dispatching (being dialled), dispatched (called), cancelled, failed, or any',
 	},
 	{
 		displayName: 'Source Session ID',
@@ -101,24 +103,26 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 		: [status === 'any' ? undefined : status];
 	const requestLimit = Math.min(limit, SPEKO_PAGE_MAX);
 
-	const records: IDataObject[] = [];
-	const mayHaveMore: string[] = [];
-	for (const statusFilter of statuses) {
-		const body = await client.body(
-			{
-				method: 'GET',
-				url: '/v1/callbacks',
-				qs: { status: statusFilter, source_session_id: sourceSessionId, limit: requestLimit },
-				idempotent: true,
-			},
-			itemIndex,
-		);
-		const page = Array.isArray(body.callbacks) ? (body.callbacks as IDataObject[]) : [];
-		records.push(...page);
-		// A full page may hide more; the API offers no way to reach them.
-		if (page.length >= SPEKO_PAGE_MAX && limit > SPEKO_PAGE_MAX)
-			mayHaveMore.push(statusFilter ?? 'any');
-	}
+	// The per-status lists are independent: asked for together, read in status order.
+	const pages = await Promise.all(
+		statuses.map(async (statusFilter) => {
+			const body = await client.body(
+				{
+					method: 'GET',
+					url: '/v1/callbacks',
+					qs: { status: statusFilter, source_session_id: sourceSessionId, limit: requestLimit },
+					idempotent: true,
+				},
+				itemIndex,
+			);
+			return Array.isArray(body.callbacks) ? (body.callbacks as IDataObject[]) : [];
+		}),
+	);
+	const records = pages.flat();
+	// A full page may hide more; the API offers no way to reach them.
+	const mayHaveMore = statuses.flatMap((statusFilter, index) =>
+		pages[index].length >= SPEKO_PAGE_MAX && limit > SPEKO_PAGE_MAX ? [statusFilter ?? 'any'] : [],
+	);
 
 	if (mayHaveMore.length > 0) {
 		const message = `Speko may have more callbacks than it can list (status: ${mayHaveMore.join(', ')}): its API returns at most ${SPEKO_PAGE_MAX} per request and has no paging`;

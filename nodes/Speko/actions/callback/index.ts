@@ -13,6 +13,7 @@ export const callbackResource: Resource = {
 		{
 			name: 'Cancel',
 			value: 'cancel',
+			concurrent: true,
 			action: 'Cancel a callback',
 			description: 'Cancel a scheduled callback, with an optional reason',
 			outputSchema: callbackSchema,
@@ -21,7 +22,7 @@ export const callbackResource: Resource = {
 		{
 			name: 'Dispatch Now',
 			value: 'dispatch',
-			action: 'Dispatch a callback now',
+			action: 'Dispatch a callback now (places a real phone call)',
 			description:
 				"Place the callback's phone call right away. This calls a real customer; only scheduled callbacks can be dispatched.",
 			outputSchema: callbackSchema,
@@ -30,6 +31,7 @@ export const callbackResource: Resource = {
 		{
 			name: 'Get',
 			value: 'get',
+			concurrent: true,
 			action: 'Get a callback',
 			description: 'Get one callback by its ID',
 			outputSchema: callbackSchema,

@@ -35,7 +35,8 @@ export const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: '+14155550123',
-		description: 'The number to call back, in E.164 form',
+		description:
+			'The number to call back, in E.164 form: + then the country code and number, e.g. +14155550123',
 	},
 	{ ...callbackTimeField, required: true },
 	timeZoneField,
@@ -47,7 +48,7 @@ export const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: '+18005550100',
-		description: 'The Talkdesk number the customer sees, in E.164 form',
+		description: 'The Talkdesk number the customer sees, in E.164 form (e.g. +18005550100)',
 	},
 	{
 		displayName: 'Additional Fields',

@@ -21,7 +21,8 @@ export const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: '+18005550100',
-		description: 'The Talkdesk number whose queue places the call, in E.164 form',
+		description:
+			'The Talkdesk number whose queue places the call, in E.164 form (e.g. +18005550100)',
 	},
 	{
 		displayName: 'Contact Phone Number',
@@ -30,7 +31,8 @@ export const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: '+14155550123',
-		description: 'The customer to call, in E.164 form',
+		description:
+			'The customer to call right away, in E.164 form: + then the country code and number, e.g. +14155550123',
 	},
 	{
 		displayName: 'Context Fields',

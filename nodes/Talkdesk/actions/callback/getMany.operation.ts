@@ -1,5 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import { concurrencyField, readConcurrency } from '../../../shared/actions';
 import type { ItemOperation } from '../../../shared/actions';
 import { limitField, returnAllField } from '../../../shared/descriptions';
 import { requireLimit } from '../../../shared/validate';
@@ -27,6 +28,7 @@ export const properties: INodeProperties[] = [
 		description: 'Applied by Talkdesk, on the server',
 		options: filterOptions(true),
 	},
+	concurrencyField('Talkdesk', 'pages'),
 	simplifyField,
 ];
 
@@ -45,7 +47,12 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 	const results: IDataObject[] = [];
 	// A callback created or finished while paging shifts the pages: never return one twice.
 	const seen = new Set<string>();
-	for await (const page of callbackPages(client, query, { maxItems: limit, itemIndex })) {
+	const concurrency = readConcurrency(this, itemIndex);
+	for await (const page of callbackPages(client, query, {
+		maxItems: limit,
+		itemIndex,
+		concurrency,
+	})) {
 		for (const record of page.items) {
 			if (results.length >= limit) break;
 			const id = String(record.id ?? record.callback_id);

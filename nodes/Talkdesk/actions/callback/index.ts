@@ -15,6 +15,7 @@ export const callbackResource: Resource = {
 		{
 			name: 'Cancel',
 			value: 'cancel',
+			concurrent: true,
 			action: 'Cancel a callback',
 			description: 'Cancel a scheduled callback so it does not ring',
 			outputSchema: {
@@ -31,6 +32,7 @@ export const callbackResource: Resource = {
 		{
 			name: 'Create (Preview)',
 			value: 'create',
+			concurrent: true,
 			action: 'Create a callback',
 			description:
 				'Schedule a callback at a time in the customer’s time zone. A Talkdesk Preview, for select accounts only.',
@@ -40,7 +42,7 @@ export const callbackResource: Resource = {
 		{
 			name: 'Dispatch Now',
 			value: 'dispatch',
-			action: 'Dispatch a callback now',
+			action: 'Dispatch a callback now (places a real phone call)',
 			description:
 				'Place a callback call to a customer right away, from a Talkdesk number. This calls a real customer; it is never repeated when its outcome is unknown.',
 			outputSchema: {
@@ -59,6 +61,7 @@ export const callbackResource: Resource = {
 		{
 			name: 'Get',
 			value: 'get',
+			concurrent: true,
 			action: 'Get a callback',
 			description: 'Get one callback by its ID',
 			outputSchema: callbackSchema,
@@ -76,6 +79,7 @@ export const callbackResource: Resource = {
 		{
 			name: 'Update',
 			value: 'update',
+			concurrent: true,
 			action: 'Update a callback',
 			description:
 				'Reschedule a callback or change its number, time zone or assignment; only the fields set change',
