@@ -120,12 +120,20 @@ export async function* callbackPages(
 	// Too many to page through: walk date windows.
 	let delivered = 0;
 	let covered = 0;
-	const stack: DateWindow[] = [
-		{ start: userWindow.start ?? WIDEST_WINDOW.start, end: userWindow.end ?? WIDEST_WINDOW.end },
+	// Each window with the total its parent had: half of it is what it likely holds.
+	const stack: Array<DateWindow & { parentTotal: number }> = [
+		{
+			start: userWindow.start ?? WIDEST_WINDOW.start,
+			end: userWindow.end ?? WIDEST_WINDOW.end,
+			parentTotal: first.total * 2,
+		},
 	];
 	while (stack.length > 0 && delivered < maxItems) {
-		const window = stack.pop()!;
-		const page = await fetchPage(window, 0, CALLBACK_PAGE_SIZE);
+		const { parentTotal, ...window } = stack.pop()!;
+		// A window that likely holds too many to page is asked for its total alone (one
+		// row), not a page of 5,000 that would be thrown away.
+		const probeOnly = parentTotal / 2 > REACHABLE && window.start !== window.end;
+		let page = await fetchPage(window, 0, probeOnly ? 1 : CALLBACK_PAGE_SIZE);
 		if (page.total === 0) continue;
 		if (page.total > REACHABLE) {
 			if (window.start === window.end) {
@@ -140,9 +148,11 @@ export async function* callbackPages(
 				);
 			}
 			const [earlier, later] = splitWindow(window);
-			stack.push(later, earlier); // earlier dates first
+			const split = { parentTotal: page.total };
+			stack.push({ ...later, ...split }, { ...earlier, ...split }); // earlier dates first
 			continue;
 		}
+		if (probeOnly) page = await fetchPage(window, 0, CALLBACK_PAGE_SIZE);
 		covered += page.total;
 		for await (const items of pagesAfter(window, page, maxItems - delivered)) {
 			delivered += items.length;

@@ -222,6 +222,11 @@ describe('Callback → Search beyond the 50,000 offset cap', () => {
 		const offsets = big.requests.map((r) => Number(r.form?.offset ?? 0));
 		expect(Math.max(...offsets)).toBeLessThanOrEqual(50_000);
 		expect(big.requests.some((r) => r.form?.start_date !== undefined)).toBe(true);
+		// The whole range holds too many to page: it is asked for its total alone, one row.
+		const widest = big.requests.filter(
+			(r) => r.form?.start_date === '2000-01-01' && r.form?.end_date === '2099-12-31',
+		);
+		expect(widest.map((r) => r.form?.limit)).toEqual(['1']);
 	});
 });
 
