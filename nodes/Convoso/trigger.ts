@@ -15,12 +15,35 @@ import {
 import { convosoPhone, convosoStatus, normalizeConvosoCallback } from './normalize';
 import { CALLBACK_PAGE_SIZE, callbackPages } from './search';
 import { convosoLocalTimeToMs } from './time';
-import { convosoSpec } from './transport';
+import { convosoCall, convosoSpec, unwrapPage } from './transport';
+import type { ProviderClient } from '../shared/transport';
 
 /** Where a listing goes on: the offset of the next page. */
 interface ConvosoResume {
 	offset: number;
 }
+
+/** What the last whole 'new' listing saw: what the next poll's cheap check compares with. */
+interface ConvosoNewMemo {
+	/** How many callbacks the listing held. */
+	total: number;
+	/** The highest callback id in it. */
+	maxId: number;
+	/** The listing's start date (the window moves at the account's midnight). */
+	startDate: string;
+	/** When it ran (n8n's clock). */
+	at: number;
+}
+
+/**
+ * 'new' reads everything scheduled from yesterday on, which grows with the account.
+ * Between whole listings, two one-row searches tell whether anything can be new:
+ * the listing's total, and the callback with the next id (Convoso numbers callbacks
+ * in order). Both unchanged: nothing new, nothing read. A creation that a removal
+ * hides from the total, behind a skipped id, is caught by the next whole listing,
+ * at the latest after this long (the window floor stays put until then).
+ */
+export const WHOLE_LISTING_EVERY_MS = 15 * 60_000;
 
 /**
  * Convoso Trigger: candidates from Convoso's search, whose dates select by callback
@@ -64,7 +87,20 @@ export const convosoTrigger: TriggerAdapter = {
 									: accountDate(query.fromMs + query.leadMs - 86_400_000),
 							end_date: accountDate(query.toMs + query.leadMs + 86_400_000),
 						};
+			const memo = query.memo as ConvosoNewMemo | undefined;
+			const startDate = window.start_date as string;
+			if (
+				query.event === 'new' &&
+				query.resume === undefined &&
+				memo?.startDate === startDate &&
+				query.toMs - memo.at < WHOLE_LISTING_EVERY_MS &&
+				(await nothingNew(client, { ...filters, ...window }, memo))
+			) {
+				yield { candidates: [] };
+				return;
+			}
 			let offset = (query.resume as ConvosoResume | undefined)?.offset ?? 0;
+			const seen = { total: 0, maxId: 0 };
 			for await (const page of callbackPages(
 				client,
 				{ ...filters, ...window },
@@ -73,6 +109,8 @@ export const convosoTrigger: TriggerAdapter = {
 				offset,
 			)) {
 				offset += page.length;
+				seen.total += page.length;
+				for (const record of page) seen.maxId = Math.max(seen.maxId, Number(record.id) || 0);
 				// Only times and status are read for every candidate; the full item only for emissions.
 				const candidates = page.map(
 					(record): PollCandidate => ({
@@ -88,11 +126,41 @@ export const convosoTrigger: TriggerAdapter = {
 					}),
 				);
 				const resume: ConvosoResume = { offset };
+				const last = page.length < CALLBACK_PAGE_SIZE;
 				yield {
 					candidates,
-					resume: page.length === CALLBACK_PAGE_SIZE ? { ...resume } : undefined,
+					resume: last ? undefined : { ...resume },
+					// A whole 'new' listing (not a resumed one) is what the cheap check compares with.
+					...(last &&
+						query.event === 'new' &&
+						query.resume === undefined && {
+							memo: { ...seen, startDate, at: query.toMs } satisfies ConvosoNewMemo,
+						}),
 				};
 			}
 		};
 	},
 };
+
+/** The cheap check of 'new': two one-row searches, both as the last whole listing saw them. */
+async function nothingNew(
+	client: ProviderClient,
+	listing: IDataObject,
+	memo: ConvosoNewMemo,
+): Promise<boolean> {
+	const count = await convosoCall(
+		client,
+		'/callbacks/search',
+		{ ...listing, offset: 0, limit: 1 },
+		{ idempotent: true },
+	);
+	const total = count.nothingMatched ? 0 : unwrapPage(count.body).total;
+	if (total !== memo.total) return false;
+	const next = await convosoCall(
+		client,
+		'/callbacks/search',
+		{ ...listing, id: memo.maxId + 1, offset: 0, limit: 1 },
+		{ idempotent: true },
+	);
+	return next.nothingMatched || unwrapPage(next.body).results.length === 0;
+}

@@ -14,6 +14,22 @@ import { callbackPages, filterOptions, readFilters } from './search';
 import { talkdeskSpec } from './transport';
 
 const DAY_MS = 86_400_000;
+const startOfUtcDay = (ms: number) => ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+
+/**
+ * What the last whole 'new' listing saw. Between whole listings, one one-row request
+ * tells whether anything can be new: the listing's total, unchanged, means nothing was
+ * created (its window does not move until the next whole listing, so only a deletion
+ * takes a callback out). A creation that a deletion hides from the total is caught by
+ * the next whole listing, at the latest after this long (the window floor stays put).
+ */
+interface TalkdeskNewMemo {
+	total: number;
+	startTime: string;
+	at: number;
+}
+
+export const WHOLE_LISTING_EVERY_MS = 15 * 60_000;
 
 /** Where a listing goes on: the next page number. */
 interface TalkdeskResume {
@@ -55,19 +71,31 @@ export const talkdeskTrigger: TriggerAdapter = {
 			const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 			const window: IDataObject =
 				query.event === 'new'
-					? // A new callback rings at or after its creation: from a day before the floor on.
-						{ start_time: iso((query.fromMs ?? query.toMs) - DAY_MS) }
+					? // A new callback rings at or after its creation: from the UTC day before the
+						// floor's on (a whole day, so the window, and its total, stay put for a day).
+						{ start_time: iso(startOfUtcDay((query.fromMs ?? query.toMs) - DAY_MS)) }
 					: {
 							status: TALKDESK_PENDING_STATUSES.join(','),
 							...(query.fromMs !== null && { start_time: iso(query.fromMs + query.leadMs) }),
 							end_time: iso(query.toMs + query.leadMs),
 						};
+			const memo = query.memo as TalkdeskNewMemo | undefined;
+			const listing = { ...filters, ...window };
+			if (
+				query.event === 'new' &&
+				query.resume === undefined &&
+				memo !== undefined &&
+				memo.startTime === window.start_time &&
+				query.toMs - memo.at < WHOLE_LISTING_EVERY_MS
+			) {
+				const { value: probe } = await callbackPages(client, listing, { maxItems: 1 }).next();
+				if (probe && probe.total === memo.total) {
+					yield { candidates: [] };
+					return;
+				}
+			}
 			const firstPage = (query.resume as TalkdeskResume | undefined)?.page ?? 1;
-			for await (const page of callbackPages(
-				client,
-				{ ...filters, ...window },
-				{ maxItems: Infinity, firstPage },
-			)) {
+			for await (const page of callbackPages(client, listing, { maxItems: Infinity, firstPage })) {
 				// Only times and status are read for every candidate; the full item only for emissions.
 				const candidates = page.items.map(
 					(record): PollCandidate => ({
@@ -86,7 +114,19 @@ export const talkdeskTrigger: TriggerAdapter = {
 				);
 				const more = page.totalPages === undefined ? false : page.page < page.totalPages;
 				const resume: TalkdeskResume = { page: page.page + 1 };
-				yield { candidates, resume: more ? { ...resume } : undefined };
+				const whole = !more && query.event === 'new' && query.resume === undefined;
+				yield {
+					candidates,
+					resume: more ? { ...resume } : undefined,
+					...(whole &&
+						page.total !== undefined && {
+							memo: {
+								total: page.total,
+								startTime: String(window.start_time),
+								at: query.toMs,
+							} satisfies TalkdeskNewMemo,
+						}),
+				};
 			}
 		};
 	},

@@ -65,6 +65,8 @@ export interface PollQuery {
 	 * may start over.
 	 */
 	resume?: JsonValue;
+	/** What the source noted after its last whole listing (see PollPage.memo); undefined at first. */
+	memo?: JsonValue;
 }
 
 export interface PollPage {
@@ -77,6 +79,11 @@ export interface PollPage {
 	uncertain?: boolean;
 	/** Where the listing goes on after this page (opaque to the engine); absent on the last page. */
 	resume?: JsonValue;
+	/**
+	 * The source's own note for the next poll (opaque to the engine), e.g. what a cheap
+	 * "anything new?" check compares with. Kept until a later page gives another.
+	 */
+	memo?: JsonValue;
 }
 
 /** Lists candidates, page by page. Adapters may list more than the query asks. */
@@ -106,6 +113,8 @@ export interface PollState {
 	 * back to it, below the floor, until it is released.
 	 */
 	heldFrom?: number;
+	/** The source's note (PollPage.memo). */
+	memo?: JsonValue;
 }
 
 /** How late (or how skewed) an item may be and still be caught. */
@@ -189,6 +198,7 @@ export async function decide(
 	const seen = firstRun ? new Map<string, number>() : readSeen(previous.seen);
 	const resume = firstRun ? undefined : previous.resume;
 	const heldBefore = firstRun ? undefined : previous.heldFrom;
+	let memo = firstRun ? undefined : previous.memo;
 	let heldFrom: number | undefined;
 	const timeOf = (candidate: PollCandidate) => eventTime(candidate, options.event, leadMs);
 
@@ -200,10 +210,11 @@ export async function decide(
 	const deadline = clock.elapsed() + budgetMs;
 	const fromMs =
 		floor !== null && heldBefore !== undefined ? Math.min(floor, heldBefore) : floor;
-	const query: PollQuery = { event: options.event, fromMs, toMs: now, leadMs, resume };
+	const query: PollQuery = { event: options.event, fromMs, toMs: now, leadMs, resume, memo };
 	for await (const page of source(query)) {
 		goOnFrom = page.resume;
 		if (page.uncertain) certain = false;
+		if (page.memo !== undefined) memo = page.memo;
 		for (const candidate of page.candidates) {
 			let time = timeOf(candidate);
 			if (time === null) continue;
@@ -258,6 +269,7 @@ export async function decide(
 		seen: writeSeen(seen, nextFloor),
 		...(complete ? {} : { resume: goOnFrom }),
 		...(heldFrom === undefined ? {} : { heldFrom }),
+		...(memo === undefined ? {} : { memo }),
 	});
 	if (baselineOnly) return { items: [], state };
 	chosen.sort((a, b) => a.time - b.time);
