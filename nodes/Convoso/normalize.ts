@@ -113,10 +113,7 @@ export const leadSchema: IDataObject = {
 
 /** A lead's or a callback's number in E.164, with the lead's own country code when it has one. */
 export function convosoPhone(record: IDataObject, account: ConvosoAccount): string | null {
-	return toE164(
-		record.phone_number,
-		stringOrNull(record.phone_code) ?? account.countryCallingCode,
-	);
+	return toE164(record.phone_number, stringOrNull(record.phone_code) ?? account.countryCallingCode);
 }
 
 /** A lead, with numbers as numbers and the phone in E.164 where possible. */

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
+import { WHOLE_LISTING_EVERY_MS } from '../shared/poll';
 import type { PollCandidate, PollSource } from '../shared/poll';
 import type { TriggerAdapter } from '../shared/trigger';
 import { searchFilters } from './actions/callback/getMany.operation';
@@ -41,9 +42,8 @@ interface ConvosoNewMemo {
  * the listing's total, and the callback with the next id (Convoso numbers callbacks
  * in order). Both unchanged: nothing new, nothing read. A creation that a removal
  * hides from the total, behind a skipped id, is caught by the next whole listing,
- * at the latest after this long (the window floor stays put until then).
+ * within WHOLE_LISTING_EVERY_MS (the window floor stays put until then).
  */
-export const WHOLE_LISTING_EVERY_MS = 15 * 60_000;
 
 /**
  * Convoso Trigger: candidates from Convoso's search, whose dates select by callback

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { WHOLE_LISTING_EVERY_MS } from '../shared/poll';
 import type { PollCandidate, PollSource } from '../shared/poll';
 import { toE164 } from '../shared/callback';
 import { isoToMs } from '../shared/time';
@@ -21,15 +22,13 @@ const startOfUtcDay = (ms: number) => ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
  * tells whether anything can be new: the listing's total, unchanged, means nothing was
  * created (its window does not move until the next whole listing, so only a deletion
  * takes a callback out). A creation that a deletion hides from the total is caught by
- * the next whole listing, at the latest after this long (the window floor stays put).
+ * the next whole listing, within WHOLE_LISTING_EVERY_MS (the window floor stays put).
  */
 interface TalkdeskNewMemo {
 	total: number;
 	startTime: string;
 	at: number;
 }
-
-export const WHOLE_LISTING_EVERY_MS = 15 * 60_000;
 
 /** Where a listing goes on: the next page number. */
 interface TalkdeskResume {

@@ -141,6 +141,18 @@ export function callingHoursOptionsProperty(
 	};
 }
 
+/**
+ * An output item with its calling-hours note (a move, a hold): in `details` of a
+ * normalized callback, else at the top of the provider's record.
+ */
+export function withCallingHours(item: IDataObject, note: IDataObject | undefined): IDataObject {
+	if (!note) return item;
+	const details = item.details;
+	return typeof details === 'object' && details !== null && !Array.isArray(details)
+		? { ...item, details: { ...(details as IDataObject), callingHours: note } }
+		: { ...item, callingHours: note };
+}
+
 export interface CallToCheck {
 	/** When it would ring: the scheduled time, or now for a dispatch. */
 	timeMs: number;
@@ -306,7 +318,6 @@ export interface Callable {
  * back: it is emitted when due, and its item says why it was not checked.
  */
 export function callableAtFrom(options: IDataObject): (call: CallToCheck) => Callable {
-	readRules(options, null);
 	calleeAndRules(options, { timeMs: 0 });
 	return (call) => {
 		const { callee, rules } = calleeAndRules(options, call);

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, IPollFunctions, JsonValue } from 'n8n-workflow';
 
 import { isPending } from './callback';
+import { withCallingHours } from './callingHoursGuard';
 import type { CallbackStatus } from './callback';
 import type { Runtime } from './runtime';
 
@@ -117,6 +118,12 @@ export interface PollState {
 	memo?: JsonValue;
 }
 
+/**
+ * A source that skips its whole listing after a cheap "nothing new" check (PollPage.memo)
+ * still lists everything at least this often: what the check can miss is emitted then.
+ */
+export const WHOLE_LISTING_EVERY_MS = 15 * 60_000;
+
 /** How late (or how skewed) an item may be and still be caught. */
 export const LATE_TOLERANCE_MS = 10 * 60_000;
 /** At most this many recent emissions are remembered... */
@@ -208,8 +215,7 @@ export async function decide(
 	let complete = true;
 	let certain = true;
 	const deadline = clock.elapsed() + budgetMs;
-	const fromMs =
-		floor !== null && heldBefore !== undefined ? Math.min(floor, heldBefore) : floor;
+	const fromMs = floor !== null && heldBefore !== undefined ? Math.min(floor, heldBefore) : floor;
 	const query: PollQuery = { event: options.event, fromMs, toMs: now, leadMs, resume, memo };
 	for await (const page of source(query)) {
 		goOnFrom = page.resume;
@@ -273,16 +279,10 @@ export async function decide(
 	});
 	if (baselineOnly) return { items: [], state };
 	chosen.sort((a, b) => a.time - b.time);
-	return { items: chosen.map(({ candidate, note }) => withNote(candidate.toItem(), note)), state };
-}
-
-/** A released item says why it was held: in `details` of a simplified callback, else on top. */
-function withNote(item: IDataObject, note: IDataObject | undefined): IDataObject {
-	if (!note) return item;
-	const details = item.details;
-	return typeof details === 'object' && details !== null && !Array.isArray(details)
-		? { ...item, details: { ...(details as IDataObject), callingHours: note } }
-		: { ...item, callingHours: note };
+	return {
+		items: chosen.map(({ candidate, note }) => withCallingHours(candidate.toItem(), note)),
+		state,
+	};
 }
 
 /** The floor of a first run. Without "include existing", nothing older is emitted. */

@@ -38,7 +38,12 @@ beforeEach(() => {
 const inserts = () =>
 	sandbox.requests.filter((request) => request.route === '/v1/callbacks/insert');
 
-function createMany(count: number, extra: Record<string, unknown> = {}, continueOnFail = false) {
+/** The Convoso node on `items`, with its credential for the current sandbox. */
+function convoso(
+	parameters: Record<string, unknown>,
+	items: Array<Record<string, unknown>> = [{}],
+	continueOnFail = false,
+) {
 	return runNode({
 		nodeType: new Convoso(runtime),
 		credentialType: new ConvosoApi(),
@@ -48,7 +53,16 @@ function createMany(count: number, extra: Record<string, unknown> = {}, continue
 			accountTimezone: 'America/New_York',
 			countryCallingCode: '1',
 		},
-		parameters: {
+		parameters: parameters as never,
+		items: items as never,
+		continueOnFail,
+	});
+}
+
+/** Creates for the given leads (item n's comment is "item n"), at a fixed instant, Calling Hours off. */
+function create(leads: number[], extra: Record<string, unknown> = {}, continueOnFail = false) {
+	return convoso(
+		{
 			resource: 'callback',
 			operation: 'create',
 			leadId: '={{ $json.lead }}',
@@ -56,12 +70,18 @@ function createMany(count: number, extra: Record<string, unknown> = {}, continue
 			callbackTime: '2026-09-02T14:00:00Z',
 			comments: '={{ "item " + $json.n }}',
 			callingHours: 'off',
-			simplify: false,
 			...extra,
-		} as never,
-		items: Array.from({ length: count }, (_, n) => ({ n, lead: 1001 + (n % 40) })) as never,
+		},
+		leads.map((lead, n) => ({ n, lead })),
 		continueOnFail,
-	});
+	);
+}
+
+function createMany(count: number, extra: Record<string, unknown> = {}) {
+	return create(
+		Array.from({ length: count }, (_, n) => 1001 + (n % 40)),
+		{ simplify: false, ...extra },
+	);
 }
 
 it('creates 24 items 4 at a time: every output in input order and paired, each created once', async () => {
@@ -126,33 +146,7 @@ it('behind a rate limit of 2 at once, 4 at a time: every item retried after Retr
 
 it('Continue On Fail: a failing item becomes its error item, in its place, and the others go on', async () => {
 	// Lead 99999 does not exist: Convoso answers 6001 for that item only.
-	const result = await runNode({
-		nodeType: new Convoso(runtime),
-		credentialType: new ConvosoApi(),
-		credentials: {
-			apiToken: 'sandbox-convoso-token',
-			baseUrl: sandbox.baseUrls.convoso,
-			accountTimezone: 'America/New_York',
-			countryCallingCode: '1',
-		},
-		parameters: {
-			resource: 'callback',
-			operation: 'create',
-			leadId: '={{ $json.lead }}',
-			recipient: 'system',
-			callbackTime: '2026-09-02T14:00:00Z',
-			callingHours: 'off',
-			concurrency: 4,
-		} as never,
-		items: [
-			{ lead: 1001 },
-			{ lead: 99999 },
-			{ lead: 1002 },
-			{ lead: 1003 },
-			{ lead: 1004 },
-		] as never,
-		continueOnFail: true,
-	});
+	const result = await create([1001, 99999, 1002, 1003, 1004], { concurrency: 4 }, true);
 	expect(result.error).toBeUndefined();
 	expect(result.items.map((item) => [item.pairedItem, 'error' in item.json])).toEqual([
 		[{ item: 0 }, false],
@@ -172,29 +166,9 @@ it('Continue On Fail: a failing item becomes its error item, in its place, and t
 });
 
 it('without Continue On Fail: no item starts after a failure, and the error names those carried out after it', async () => {
-	const items = [1001, 99999, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009].map((lead) => ({
-		lead,
-	}));
-	const result = await runNode({
-		nodeType: new Convoso(runtime),
-		credentialType: new ConvosoApi(),
-		credentials: {
-			apiToken: 'sandbox-convoso-token',
-			baseUrl: sandbox.baseUrls.convoso,
-			accountTimezone: 'America/New_York',
-			countryCallingCode: '1',
-		},
-		parameters: {
-			resource: 'callback',
-			operation: 'create',
-			leadId: '={{ $json.lead }}',
-			recipient: 'system',
-			callbackTime: '2026-09-02T14:00:00Z',
-			callingHours: 'off',
-			simplify: false,
-			concurrency: 3,
-		} as never,
-		items: items as never,
+	const result = await create([1001, 99999, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009], {
+		simplify: false,
+		concurrency: 3,
 	});
 	expect(result.error?.message).toContain('6001');
 	// Item 0 ran alone; then items 1, 2 and 3 together; 1 failed, so nothing after 3 started.
@@ -240,23 +214,13 @@ it('Convoso Return All: after page 1 the other pages come together, in the order
 	// With those created above: just over 16,000, four pages of 5,000.
 	for (let i = 0; i < 16_000; i++) sandbox.convoso.addCallback({ lead_id: 1001 + (i % 40) });
 	const list = (concurrency: number) =>
-		runNode({
-			nodeType: new Convoso(runtime),
-			credentialType: new ConvosoApi(),
-			credentials: {
-				apiToken: 'sandbox-convoso-token',
-				baseUrl: sandbox.baseUrls.convoso,
-				accountTimezone: 'America/New_York',
-				countryCallingCode: '1',
-			},
-			parameters: {
-				resource: 'callback',
-				operation: 'getMany',
-				returnAll: true,
-				filters: {},
-				simplify: false,
-				concurrency,
-			} as never,
+		convoso({
+			resource: 'callback',
+			operation: 'getMany',
+			returnAll: true,
+			filters: {},
+			simplify: false,
+			concurrency,
 		});
 	const oneByOne = await list(1);
 	expect(sandbox.traffic().convoso.maxInFlight).toBe(1);

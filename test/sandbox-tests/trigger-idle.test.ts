@@ -9,11 +9,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { ConvosoApi } from '../../credentials/ConvosoApi.credentials';
 import { ConvosoTrigger } from '../../nodes/Convoso/ConvosoTrigger.node';
-import { WHOLE_LISTING_EVERY_MS } from '../../nodes/Convoso/trigger';
 import { TalkdeskApi } from '../../credentials/TalkdeskApi.credentials';
 import { TalkdeskTrigger } from '../../nodes/Talkdesk/TalkdeskTrigger.node';
-import { WHOLE_LISTING_EVERY_MS as TALKDESK_WHOLE_LISTING_EVERY_MS } from '../../nodes/Talkdesk/trigger';
 import { TALKDESK_CLIENT } from '../sandbox/talkdesk';
+import { WHOLE_LISTING_EVERY_MS } from '../../nodes/shared/poll';
 import { defaultRuntime } from '../../nodes/shared/runtime';
 import { pollRunner } from '../helpers/run-node';
 import { startSandbox } from '../sandbox/server';
@@ -136,7 +135,7 @@ it('Talkdesk New Callback: an idle poll is one one-row request; a new callback i
 	expect(found.ids).toEqual([created.id]);
 	expect(found.pages).toEqual(['1', '500', '500', '500']);
 	const later: string[][] = [];
-	for (let waited = 0; waited <= TALKDESK_WHOLE_LISTING_EVERY_MS; waited += MINUTE)
+	for (let waited = 0; waited <= WHOLE_LISTING_EVERY_MS; waited += MINUTE)
 		later.push((await poll()).pages);
 	// One request a poll, and one whole listing in the interval.
 	expect(later.filter((pages) => pages.length > 1)).toEqual([['500', '500', '500']]);

@@ -12,7 +12,7 @@ import {
 	requireOneOf,
 	requirePositiveInteger,
 } from '../../../shared/validate';
-import { callingHoursProperties } from '../../../shared/callingHoursGuard';
+import { callingHoursProperties, withCallingHours } from '../../../shared/callingHoursGuard';
 import { findLead, readBack } from '../../search';
 import { convosoCall } from '../../transport';
 import {
@@ -108,9 +108,8 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 		},
 		{ idempotent: false, itemIndex },
 	);
-	const movedNote = moved && { callingHours: moved };
 	if (!(this.getNodeParameter('simplify', itemIndex, true) as boolean))
-		return { ...body, ...movedNote };
+		return withCallingHours(body, moved);
 
 	const data = (body.data ?? body) as IDataObject;
 	const created: NormalizedCallback = {
@@ -124,8 +123,5 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 		details: { recipient, localCallbackTime: when.callbackTime, utcOffset: when.timeZone },
 	};
 	// One more request: the whole callback, as Convoso now has it.
-	const stored = await readBack(client, created, account, itemIndex);
-	return movedNote
-		? { ...stored, details: { ...(stored.details as IDataObject), ...movedNote } }
-		: stored;
+	return withCallingHours(await readBack(client, created, account, itemIndex), moved);
 };

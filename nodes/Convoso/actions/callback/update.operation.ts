@@ -7,7 +7,7 @@ import { toIsoUtc } from '../../../shared/time';
 import { optionalPositiveInteger, optionalText, requireOneOf } from '../../../shared/validate';
 import type { ItemOperation } from '../../../shared/actions';
 import { idOf, locatorValue } from '../../../shared/locators';
-import { callingHoursProperties } from '../../../shared/callingHoursGuard';
+import { callingHoursProperties, withCallingHours } from '../../../shared/callingHoursGuard';
 import { findCallback, readBack } from '../../search';
 import { convosoCall } from '../../transport';
 import {
@@ -114,12 +114,8 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 		idempotent: true,
 		itemIndex,
 	});
-	const movedNote = moved && { callingHours: moved };
 	if (!(this.getNodeParameter('simplify', itemIndex, true) as boolean))
-		return { ...body, ...movedNote };
+		return withCallingHours(body, moved);
 	// One more request: the whole callback, as Convoso now has it.
-	const stored = await readBack(client, result, account, itemIndex);
-	return movedNote
-		? { ...stored, details: { ...(stored.details as IDataObject), ...movedNote } }
-		: stored;
+	return withCallingHours(await readBack(client, result, account, itemIndex), moved);
 };

@@ -2,7 +2,11 @@ import type { IDataObject, INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/actions';
-import { callingHoursProperties, guardCall } from '../../../shared/callingHoursGuard';
+import {
+	callingHoursProperties,
+	guardCall,
+	withCallingHours,
+} from '../../../shared/callingHoursGuard';
 import { InputError } from '../../../shared/errors';
 import { msToIsoUtc, parseDateTimeInput, toIsoUtc } from '../../../shared/time';
 import { optionalText, requireMaxLength, requireOneOf } from '../../../shared/validate';
@@ -147,9 +151,8 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 		throw new NodeApiError(this.getNode(), error as JsonObject);
 	}
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
-	if (!simplify) return guarded.moved ? { ...record, callingHours: guarded.moved } : record;
-	const created = normalizeTalkdeskCallback(record, client.runtime.now());
-	return guarded.moved
-		? { ...created, details: { ...created.details, callingHours: guarded.moved } }
-		: { ...created };
+	return withCallingHours(
+		simplify ? { ...normalizeTalkdeskCallback(record, client.runtime.now()) } : record,
+		guarded.moved,
+	);
 };

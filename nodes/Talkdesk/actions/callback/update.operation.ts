@@ -5,6 +5,7 @@ import {
 	callingHoursOn,
 	callingHoursProperties,
 	guardCall,
+	withCallingHours,
 } from '../../../shared/callingHoursGuard';
 import type { GuardedCall } from '../../../shared/callingHoursGuard';
 import { InputError } from '../../../shared/errors';
@@ -158,10 +159,8 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 		itemIndex,
 	);
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
-	const moved = guarded?.moved;
-	if (!simplify) return moved ? { ...record, callingHours: moved } : record;
-	const updated = normalizeTalkdeskCallback(record, client.runtime.now());
-	return moved
-		? { ...updated, details: { ...updated.details, callingHours: moved } }
-		: { ...updated };
+	return withCallingHours(
+		simplify ? { ...normalizeTalkdeskCallback(record, client.runtime.now()) } : record,
+		guarded?.moved,
+	);
 };
