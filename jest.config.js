@@ -1,6 +1,6 @@
 /** Test levels: unit (pure functions), sandbox (nodes over real HTTP against the
- *  provider sandbox), churn (triggers over hundreds of polls with a controlled clock)
- *  and e2e (a real n8n). */
+ *  provider sandbox), churn (triggers over hundreds of polls with a controlled clock),
+ *  e2e (a real n8n) and queue (a real n8n in queue mode with workers). */
 // Type checking happens in `npm run lint` (tsc); ts-jest only transpiles.
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json' }];
 const common = {
@@ -42,6 +42,13 @@ module.exports = {
 			displayName: 'e2e',
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
 			globals: { testTimeoutMs: 900_000 },
+		},
+		{
+			// n8n in queue mode (main, workers, PostgreSQL, Redis) and its durable scheduler.
+			...common,
+			displayName: 'queue',
+			testMatch: ['<rootDir>/test/queue/**/*.test.ts'],
+			globals: { testTimeoutMs: 1_200_000 },
 		},
 	],
 };

@@ -207,6 +207,8 @@ export interface N8nServer {
 	logs(): string;
 	/** SIGTERM, then SIGKILL after 20 s; also kills the task runner (the process group). Idempotent. */
 	stop(): Promise<void>;
+	/** SIGKILL to the whole process group at once (a crash: no graceful shutdown); resolves once it has ended. */
+	kill(): Promise<void>;
 	/** Creates the owner account (`POST /rest/owner/setup`) and keeps its session cookie for `rest()`. */
 	setupOwner(owner?: Partial<OwnerAccount>): Promise<OwnerLogin>;
 	/** Logs in (`POST /rest/login`) and keeps the session cookie for `rest()`. */
@@ -236,6 +238,30 @@ export interface N8nServer {
 	): Promise<ExecutionSummary[]>;
 	/** `POST /rest/credentials/test`, the editor's "Test" button. */
 	testCredential(credential: CredentialToTest): Promise<CredentialTestResult>;
+}
+
+export interface StartWorkerOptions {
+	/** `n8n worker --concurrency`; default 10 (n8n's default). */
+	concurrency?: number;
+	/** Give up waiting for "n8n worker is now ready" after this long. Default 120 s. */
+	readyTimeoutMs?: number;
+	/** Extra environment for the worker only. */
+	env?: Record<string, string | undefined>;
+	/** Called with every chunk the worker writes (stdout and stderr). */
+	onOutput?: (chunk: string) => void;
+}
+
+/** A running `n8n worker` (queue mode). */
+export interface N8nWorker {
+	pid: number;
+	/** Resolves with the exit code (null when killed by a signal) once the worker has ended. */
+	exited: Promise<number | null>;
+	/** Everything the worker wrote so far (stdout and stderr interleaved). */
+	logs(): string;
+	/** SIGTERM, then SIGKILL after 20 s, to the process group. Idempotent. */
+	stop(): Promise<void>;
+	/** SIGKILL to the process group at once. */
+	kill(): Promise<void>;
 }
 
 export interface N8nInstance {
@@ -270,6 +296,11 @@ export interface N8nInstance {
 	execute(workflowId: string, options?: CommandOptions): Promise<RunResult>;
 	/** `n8n start` on 127.0.0.1; resolves once `/healthz/readiness` answers and the editor is up. */
 	startServer(options?: StartServerOptions): Promise<N8nServer>;
+	/**
+	 * `n8n worker` (queue mode: give the instance EXECUTIONS_MODE=queue, a shared
+	 * PostgreSQL and Redis); resolves once it printed "n8n worker is now ready".
+	 */
+	startWorker(options?: StartWorkerOptions): Promise<N8nWorker>;
 	/** Stops servers started from this instance and removes the user folder. */
 	cleanup(options?: { keepUserFolder?: boolean }): Promise<void>;
 }
@@ -370,6 +401,15 @@ async function terminate(child: ChildProcess, graceMs: number): Promise<void> {
 		}
 	}
 	killGroup(pgid, 'SIGKILL');
+	liveGroups.delete(pgid);
+}
+
+/** SIGKILL to the whole group at once (no SIGTERM first: a crash), then waits for the leader. */
+async function crash(child: ChildProcess): Promise<void> {
+	const pgid = child.pid;
+	if (pgid === undefined) return;
+	killGroup(pgid, 'SIGKILL');
+	await waitForExit(child, 10_000);
 	liveGroups.delete(pgid);
 }
 
@@ -705,6 +745,7 @@ export async function createUserFolder(
 	const encryptionKey = options.encryptionKey ?? DEFAULT_ENCRYPTION_KEY;
 	const instanceEnv = mergeEnv(baseEnv(install, userFolder, encryptionKey), options.env);
 	const servers = new Set<N8nServer>();
+	const workers = new Set<N8nWorker>();
 	let tempCounter = 0;
 
 	const env = async (extra?: Record<string, string | undefined>): Promise<NodeJS.ProcessEnv> =>
@@ -863,8 +904,27 @@ export async function createUserFolder(
 			return server;
 		},
 
+		async startWorker(workerOptions = {}) {
+			const worker = await startWorker(
+				install,
+				await env(workerOptions.env),
+				userFolder,
+				workerOptions,
+			);
+			workers.add(worker);
+			const stop = worker.stop;
+			worker.stop = async () => {
+				await stop();
+				workers.delete(worker);
+			};
+			return worker;
+		},
+
 		async cleanup(cleanupOptions = {}) {
-			await Promise.all([...servers].map(async (server) => await server.stop()));
+			await Promise.all([
+				...[...servers].map(async (server) => await server.stop()),
+				...[...workers].map(async (worker) => await worker.stop()),
+			]);
 			if (!cleanupOptions.keepUserFolder)
 				await fsp.rm(userFolder, { recursive: true, force: true });
 		},
@@ -1117,6 +1177,11 @@ async function startServer(
 			await stopping;
 		},
 
+		async kill() {
+			stopping ??= crash(child);
+			await stopping;
+		},
+
 		async setupOwner(owner = {}) {
 			const account = { ...DEFAULT_OWNER, ...owner };
 			const response = await request('POST', '/rest/owner/setup', account);
@@ -1226,6 +1291,66 @@ async function startServer(
 		if (ready && (!expectBanner || output.includes('Editor is now accessible'))) return server;
 		await sleep(250);
 	}
+}
+
+/** `n8n worker`, as the leader of its own process group, ready once it says so. */
+async function startWorker(
+	install: N8nInstall,
+	env: NodeJS.ProcessEnv,
+	userFolder: string,
+	options: StartWorkerOptions,
+): Promise<N8nWorker> {
+	const args = [install.n8nBin, 'worker', `--concurrency=${options.concurrency ?? 10}`];
+	const child = spawnTracked(install.node, args, { cwd: userFolder, env });
+	const pid = child.pid;
+	if (pid === undefined) throw new Error('n8n worker could not be spawned');
+	let output = '';
+	const onChunk = (chunk: string) => {
+		output += chunk;
+		if (output.length > 4_000_000) output = output.slice(-2_000_000);
+		options.onOutput?.(chunk);
+	};
+	child.stdout?.setEncoding('utf8');
+	child.stderr?.setEncoding('utf8');
+	child.stdout?.on('data', onChunk);
+	child.stderr?.on('data', onChunk);
+	let exited = false;
+	const exitedPromise = new Promise<number | null>((resolve) => {
+		child.once('exit', (code) => {
+			exited = true;
+			resolve(code);
+		});
+	});
+	let stopping: Promise<void> | undefined;
+	const worker: N8nWorker = {
+		pid,
+		exited: exitedPromise,
+		logs: () => output,
+		async stop() {
+			stopping ??= terminate(child, 20_000);
+			await stopping;
+		},
+		async kill() {
+			stopping ??= crash(child);
+			await stopping;
+		},
+	};
+	const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
+	const deadline = Date.now() + readyTimeoutMs;
+	while (!output.includes('n8n worker is now ready')) {
+		if (exited) {
+			await worker.stop();
+			throw new Error(
+				`n8n worker exited (code ${child.exitCode}, signal ${child.signalCode}) before it was ready:\n${tail(output)}`,
+			);
+		}
+		if (Date.now() > deadline) {
+			await worker.stop();
+			throw new Error(`n8n worker was not ready after ${readyTimeoutMs} ms:\n${tail(output)}`);
+		}
+		await sleep(250);
+	}
+	return worker;
 }
 
 // ---------------------------------------------------------------------------
