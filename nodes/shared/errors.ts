@@ -1,5 +1,5 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { INode, JsonObject } from 'n8n-workflow';
+import type { Failure, INode, JsonObject } from 'n8n-workflow';
 
 /**
  * Bad user input, found before any request is sent. The per-item runner turns it
@@ -41,6 +41,8 @@ export interface ProviderErrorInfo {
 	code?: string | number;
 	message: string;
 	description?: string;
+	/** How long the provider asked to wait (Retry-After), for n8n's own backoff. */
+	retryAfterMs?: number;
 }
 
 export const REDACTED = '[redacted]';
@@ -102,12 +104,30 @@ export function toNodeApiError(
 		description,
 		httpCode: info.httpCode === undefined ? undefined : String(info.httpCode),
 		itemIndex,
+		failure: failureOf(info),
 	});
 	// NodeApiError rewrites some messages from HTTP codes; keep the provider's words.
 	error.message = message;
 	if (description !== undefined) error.description = description;
 	if (info.code !== undefined) error.context.providerCode = info.code;
 	return error;
+}
+
+/**
+ * Why it failed, in the terms n8n's poll scheduler reads to back off: a rate limit or
+ * an outage is worth waiting for (as long as the provider asked), other errors are not.
+ */
+function failureOf(info: ProviderErrorInfo): Failure | undefined {
+	const wait =
+		info.retryAfterMs !== undefined && info.retryAfterMs > 0 ? info.retryAfterMs : undefined;
+	const timed = (cause: 'rate-limited' | 'temporarily-unavailable') => ({
+		cause,
+		...(wait !== undefined && { retryAfterMs: wait }),
+	});
+	if (info.httpCode === 429) return timed('rate-limited');
+	if (info.httpCode === 502 || info.httpCode === 503 || info.httpCode === 504)
+		return timed('temporarily-unavailable');
+	return wait === undefined ? undefined : timed('rate-limited');
 }
 
 /**

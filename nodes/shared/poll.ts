@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, IPollFunctions, JsonValue } from 'n8n-workflow';
 
@@ -116,6 +116,10 @@ export interface PollState {
 	heldFrom?: number;
 	/** The source's note (PollPage.memo). */
 	memo?: JsonValue;
+	/** Random, from the poll that made the baseline: tells this trigger's states from others. */
+	lineage?: string;
+	/** Polls this state has seen: a copy with fewer is older than the last one produced. */
+	polls?: number;
 }
 
 /**
@@ -165,25 +169,75 @@ export async function pollCallbacks(
 		return [this.helpers.returnJsonArray([latest.toItem()])];
 	}
 
-	const staticData = this.getWorkflowStaticData('node');
-	// getPollBudgetMs is recent in n8n: older versions get the default.
-	const budgetMs =
-		typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_BUDGET_MS;
-	// "Include existing" is for the first activation only: a later change of the filters
-	// starts a new baseline instead of a flood.
-	const firstActivation = staticData.callbacks === undefined;
-	const outcome = await decide(
-		source,
-		readState(staticData.callbacks, options.filterKey),
-		{ ...options, includeExisting: options.includeExisting && firstActivation },
-		now,
-		budgetMs,
-		clock,
+	const trigger = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
+	// n8n may start a trigger's next poll while one still runs (a slow poll, the overdue
+	// polls after a restart): the running one emits, the other would emit the same.
+	if (pollsRunning.has(trigger)) {
+		this.logger.info('The previous poll of this trigger is still running; this one is skipped');
+		return null;
+	}
+	pollsRunning.add(trigger);
+	try {
+		const staticData = this.getWorkflowStaticData('node');
+		const previous = readState(staticData.callbacks, options.filterKey);
+		if (isOlderThanProduced(trigger, previous, now)) {
+			this.logger.info(
+				'This poll was given an older state than the last poll produced; it is skipped',
+			);
+			return null;
+		}
+		// "Include existing" is for the first activation only: a later change of the filters
+		// starts a new baseline instead of a flood.
+		const firstActivation = staticData.callbacks === undefined;
+		const outcome = await decide(
+			source,
+			previous,
+			{ ...options, includeExisting: options.includeExisting && firstActivation },
+			now,
+			pollBudgetMs(this),
+			clock,
+		);
+		const state: PollState = {
+			...outcome.state,
+			lineage: previous?.lineage ?? randomBytes(6).toString('hex'),
+			polls: (previous?.polls ?? 0) + 1,
+		};
+		lastProduced.set(trigger, { lineage: state.lineage!, polls: state.polls!, atMs: now });
+		// Reassigned as a whole, so n8n notices the change and saves it.
+		staticData.callbacks = state as unknown as IDataObject;
+		if (outcome.items.length === 0) return null;
+		return [this.helpers.returnJsonArray(outcome.items)];
+	} finally {
+		pollsRunning.delete(trigger);
+	}
+}
+
+/** The triggers (workflow and node) with a poll running in this process. */
+const pollsRunning = new Set<string>();
+/** The last state each trigger's poll produced in this process. */
+const lastProduced = new Map<string, { lineage: string; polls: number; atMs: number }>();
+/**
+ * How long a state older than the last one produced is refused. n8n's durable
+ * scheduler commits a poll's state with its execution; a poll that starts before that
+ * commit lands gets the state before, and would emit again what the last poll emitted.
+ * Past this time the older state is taken as the truth (the newer one was never
+ * committed, so its items were not emitted either).
+ */
+export const STALE_STATE_REFUSED_MS = 60_000;
+
+function isOlderThanProduced(trigger: string, state: PollState | undefined, now: number): boolean {
+	const last = lastProduced.get(trigger);
+	return (
+		last !== undefined &&
+		state?.lineage === last.lineage &&
+		(state.polls ?? 0) < last.polls &&
+		now - last.atMs < STALE_STATE_REFUSED_MS
 	);
-	// Reassigned as a whole, so n8n notices the change and saves it.
-	staticData.callbacks = outcome.state as unknown as IDataObject;
-	if (outcome.items.length === 0) return null;
-	return [this.helpers.returnJsonArray(outcome.items)];
+}
+
+/** How long a poll may take: n8n's poll budget (recent in n8n: older versions get a default). */
+export function pollBudgetMs(ctx: IPollFunctions): number {
+	return typeof ctx.getPollBudgetMs === 'function' ? ctx.getPollBudgetMs() : DEFAULT_BUDGET_MS;
 }
 
 /**

@@ -14,6 +14,7 @@ import { redact, toNodeApiError } from './errors';
 import type { ProviderErrorInfo, SecretPattern, Secrets } from './errors';
 import { backoffDelay, isRetryable, parseRetryAfter } from './retry';
 import type { Failure } from './retry';
+import { awaitRenewalElsewhere, planRenewal } from './renewal';
 import { defaultRuntime } from './runtime';
 import type { Runtime } from './runtime';
 
@@ -111,7 +112,7 @@ export interface ProviderAnswer extends ProviderResponse {
 
 /**
  * One provider's HTTP client for one execution: n8n's authenticated helper with
- * retries for transient failures, credential renewal left to n8n, and every failure
+ * retries for transient failures, one renewal per expiry of a token or session, and every failure
  * turned into a NodeApiError with the provider's code and words, free of secrets.
  */
 export class ProviderClient {
@@ -121,6 +122,12 @@ export class ProviderClient {
 	 * requests running at the same time wait together instead of each hitting the limit.
 	 */
 	private pausedUntil = 0;
+	/**
+	 * No retry wait of this client ends after this time (epoch ms): a trigger sets its
+	 * poll budget, so a long Retry-After becomes n8n's backoff instead of a poll that
+	 * runs out of time.
+	 */
+	retryUntil?: number;
 
 	constructor(
 		readonly ctx: RequestContext,
@@ -141,143 +148,247 @@ export class ProviderClient {
 
 	async request(request: ProviderRequest, itemIndex?: number): Promise<ProviderAnswer> {
 		const { ctx, spec, runtime } = this;
-		const credentials = await this.credentials();
-		const secrets: Secrets = {
-			values: secretValues(spec, credentials),
-			patterns: spec.secretPatterns,
-		};
+		const first = await this.credentials();
+		// Every token or session this request sent or may have been answered with.
+		const known = new Set(secretValues(spec, first));
+		const secrets = (): Secrets => ({ values: [...known], patterns: spec.secretPatterns });
 		const fail = async (info: ProviderErrorInfo) => {
 			// A renewal during this request stored a new token or session: hide it too.
-			const stored = await ctx.getCredentials(spec.credentialType).catch(() => credentials);
-			const values = [...secrets.values, ...secretValues(spec, stored)];
-			return toNodeApiError(ctx.getNode(), info, { ...secrets, values }, itemIndex);
+			for (const value of secretValues(spec, (await this.readStored()) ?? first)) known.add(value);
+			return toNodeApiError(ctx.getNode(), info, secrets(), itemIndex);
 		};
 		const what = `${request.method} ${describeTarget(request.url)}`;
-		const target = resolveTarget(spec, credentials, request.url);
+		const target = resolveTarget(spec, first, request.url);
 		if (typeof target !== 'string') throw await fail(target.refused);
 
-		// Without a renewable credential n8n has nothing to renew: it must not repeat a 401.
-		const renewStatuses = spec.renewal ? [...(spec.renewal.statuses ?? [401])] : [];
+		const renewal = spec.renewal;
+		const field = renewal?.expirableField;
+		// Without a renewable credential n8n has nothing to renew: it must not repeat a
+		// 401. A credential with an expirable field is renewed here (see renewal.ts), so
+		// n8n hands back every status; only an OAuth2 token is left to n8n to refresh.
+		const renewStatuses = renewal ? [...(renewal.statuses ?? [401])] : [];
+		const statusesForN8n = field === undefined ? renewStatuses : [];
 		const authOptions: IAdditionalCredentialOptions = {
-			preAuthenticationRetryStatusCode: renewStatuses,
-			oauth2: { tokenExpiredStatusCode: renewStatuses, ...spec.renewal?.oauth2 },
+			preAuthenticationRetryStatusCode: statusesForN8n,
+			oauth2: { tokenExpiredStatusCode: statusesForN8n, ...renewal?.oauth2 },
 		};
-		let renewedForBody = false;
+		/** Set while this request carries out the renewal its process waits for. */
+		let renewing: { stale: string; done: () => void } | undefined;
+		let firstUse = false;
+		let renewed = false;
+		let lookedElsewhere = false;
 		const { retryPolicy: policy, now } = runtime;
 		const startedAt = now();
-		for (let attempt = 1; ; attempt++) {
-			const pause = this.pausedUntil - now();
-			if (pause > 0) await runtime.sleep(pause);
-			let failure: Failure;
-			let retryAfterMs: number | undefined;
-			let response: ProviderResponse | undefined;
-			try {
-				const raw = (await ctx.helpers.httpRequestWithAuthentication.call(
-					ctx,
-					spec.credentialType,
-					httpOptions(
-						request,
-						target,
-						renewStatuses,
-						runtime.timeoutMs,
-						spec.skipTlsVerification?.(credentials) === true,
-					),
-					renewedForBody ? this.withoutSession(credentials, authOptions) : authOptions,
-				)) as RawResponse;
-				response = toProviderResponse(raw);
-			} catch (error) {
-				// A status n8n had to see (to renew the credential) arrives as an error.
-				const answered = responseOf(error);
-				if (answered) {
-					response = answered;
-				} else {
-					const code = networkErrorCode(error);
-					if (code === undefined || isCancelled(ctx)) {
-						throw await fail({
-							message: `${spec.displayName} request failed: ${errorMessage(error)}`,
-						});
+		try {
+			for (let attempt = 1; ; attempt++) {
+				const pause = this.pausedUntil - now();
+				if (pause > 0) await runtime.sleep(pause);
+				const credentials = await this.credentials();
+				for (const value of secretValues(spec, credentials)) known.add(value);
+				const sentValue = field === undefined ? '' : String(credentials[field] ?? '');
+				// Before the first use too: one login for the executions that start together.
+				if (field !== undefined && sentValue === '' && !renewing && !firstUse) {
+					firstUse = true;
+					renewing = await this.planRenewal(field, sentValue);
+					if (!renewing) continue;
+				}
+				const loggingIn = renewing !== undefined;
+				let failure: Failure;
+				let retryAfterMs: number | undefined;
+				let response: ProviderResponse | undefined;
+				try {
+					const raw = (await ctx.helpers.httpRequestWithAuthentication.call(
+						ctx,
+						spec.credentialType,
+						httpOptions(
+							request,
+							target,
+							statusesForN8n,
+							runtime.timeoutMs,
+							spec.skipTlsVerification?.(credentials) === true,
+						),
+						field === undefined
+							? authOptions
+							: this.withCredential(credentials, authOptions, renewing ? '' : undefined),
+					)) as RawResponse;
+					response = toProviderResponse(raw);
+				} catch (error) {
+					// A status n8n had to see (to renew the credential) arrives as an error.
+					const answered = responseOf(error);
+					if (answered) {
+						response = answered;
+					} else {
+						const code = networkErrorCode(error);
+						if (code === undefined || isCancelled(ctx)) {
+							// A renewal refused because another process opened the session meanwhile.
+							if (renewing && !lookedElsewhere && field !== undefined) {
+								lookedElsewhere = true;
+								const { stale } = renewing;
+								this.finishRenewal(renewing);
+								renewing = undefined;
+								if (await this.renewedElsewhere(field, stale)) continue;
+							}
+							throw await fail({
+								message: `${spec.displayName} request failed: ${errorMessage(error)}`,
+							});
+						}
+						failure = { kind: 'network', code };
 					}
-					failure = { kind: 'network', code };
+				} finally {
+					// The new session is stored before the request is sent: the others may go on.
+					if (renewing) {
+						this.finishRenewal(renewing);
+						renewing = undefined;
+					}
 				}
-			}
-			if (response) {
-				failure = { kind: 'status', status: response.statusCode };
-				retryAfterMs = parseRetryAfter(response.headers['retry-after'], now());
-				if (!renewedForBody && spec.renewal?.isExpired?.(response) && spec.renewal.expirableField) {
-					renewedForBody = true;
-					ctx.logger.info(`${spec.displayName}: the session expired; renewing it once`);
-					continue;
+				if (response) {
+					failure = { kind: 'status', status: response.statusCode };
+					retryAfterMs = parseRetryAfter(response.headers['retry-after'], now());
+					const expired =
+						renewStatuses.includes(response.statusCode) || renewal?.isExpired?.(response) === true;
+					if (field !== undefined && expired && !renewed) {
+						renewed = true;
+						ctx.logger.info(`${spec.displayName}: the token or session expired; renewing it once`);
+						// What was refused: the value sent, or the one n8n just obtained for it.
+						const refused = loggingIn
+							? String((await this.readStored())?.[field] ?? '')
+							: sentValue;
+						renewing = await this.planRenewal(field, refused);
+						continue;
+					}
 				}
-			}
 
-			if (isRetryable(failure!, request.idempotent) && attempt < policy.maxAttempts) {
-				const delay = backoffDelay(attempt, policy, retryAfterMs, runtime.random);
-				if (now() - startedAt + delay <= policy.maxTotalMs) {
-					if (response?.statusCode === 429)
-						this.pausedUntil = Math.max(this.pausedUntil, now() + delay);
-					ctx.logger.warn(
-						`${spec.displayName}: ${what} failed (${failure!.kind === 'status' ? `HTTP ${failure!.status}` : failure!.code}); retry ${attempt} in ${delay} ms`,
+				if (isRetryable(failure!, request.idempotent) && attempt < policy.maxAttempts) {
+					const delay = backoffDelay(attempt, policy, retryAfterMs, runtime.random);
+					// A trigger's poll stops within its budget: a longer wait is left to n8n's backoff.
+					const inBudget = this.retryUntil === undefined || now() + delay <= this.retryUntil;
+					if (now() - startedAt + delay <= policy.maxTotalMs && inBudget) {
+						if (response?.statusCode === 429)
+							this.pausedUntil = Math.max(this.pausedUntil, now() + delay);
+						ctx.logger.warn(
+							`${spec.displayName}: ${what} failed (${failure!.kind === 'status' ? `HTTP ${failure!.status}` : failure!.code}); retry ${attempt} in ${delay} ms`,
+						);
+						await runtime.sleep(delay);
+						continue;
+					}
+				}
+
+				if (response === undefined) {
+					const code = (failure! as { code: string }).code;
+					throw await fail({
+						code,
+						message: `Could not reach ${spec.displayName} (${code})`,
+						description: request.idempotent
+							? `The connection failed ${attempt} time(s) for ${what}.`
+							: `The connection failed during ${what}. ${MAY_HAVE_TAKEN_EFFECT}`,
+					});
+				}
+
+				// Secrets are removed before genericError cuts the text: a cut token would escape redaction.
+				const info =
+					spec.detectError(response) ??
+					genericError(
+						spec.displayName,
+						{ ...response, text: redact(response.text, secrets()) },
+						request,
+						what,
 					);
-					await runtime.sleep(delay);
-					continue;
+				if (info === undefined) return { ...response, nothingMatched: false };
+				if (spec.meansNothingMatched?.(info, response, request))
+					return { ...response, nothingMatched: true };
+				if (retryAfterMs !== undefined) {
+					info.retryAfterMs = retryAfterMs;
+					if (response.statusCode === 429)
+						info.description =
+							`${info.description ?? ''} The provider asked to wait ${Math.ceil(retryAfterMs / 1000)} s before retrying.`.trim();
 				}
+				if (!request.idempotent && response.statusCode >= 500) {
+					info.description = `${info.description ?? ''} ${MAY_HAVE_TAKEN_EFFECT}`.trim();
+				}
+				throw await fail(info);
 			}
-
-			if (response === undefined) {
-				const code = (failure! as { code: string }).code;
-				throw await fail({
-					code,
-					message: `Could not reach ${spec.displayName} (${code})`,
-					description: request.idempotent
-						? `The connection failed ${attempt} time(s) for ${what}.`
-						: `The connection failed during ${what}. ${MAY_HAVE_TAKEN_EFFECT}`,
-				});
-			}
-
-			// Secrets are removed before genericError cuts the text: a cut token would escape redaction.
-			const info =
-				spec.detectError(response) ??
-				genericError(
-					spec.displayName,
-					{ ...response, text: redact(response.text, secrets) },
-					request,
-					what,
-				);
-			if (info === undefined) return { ...response, nothingMatched: false };
-			if (spec.meansNothingMatched?.(info, response, request))
-				return { ...response, nothingMatched: true };
-			if (response.statusCode === 429 && retryAfterMs !== undefined) {
-				info.description =
-					`${info.description ?? ''} The provider asked to wait ${Math.ceil(retryAfterMs / 1000)} s before retrying.`.trim();
-			}
-			if (!request.idempotent && response.statusCode >= 500) {
-				info.description = `${info.description ?? ''} ${MAY_HAVE_TAKEN_EFFECT}`.trim();
-			}
-			throw await fail(info);
+		} finally {
+			if (renewing) this.finishRenewal(renewing);
 		}
 	}
 
+	/** The credential as stored now (another execution may have renewed it), if readable. */
+	private async readStored(): Promise<ICredentialDataDecryptedObject | undefined> {
+		return await this.ctx.getCredentials(this.spec.credentialType).catch(() => undefined);
+	}
+
 	/**
-	 * Options that make n8n's helper log in again: the credential with its session
-	 * emptied, which is what n8n's preAuthentication takes as "no session yet".
+	 * Whether this request renews `stale` (then returned with `done`), or uses the
+	 * stored credential, renewed by another request meanwhile.
 	 */
-	private withoutSession(
+	private async planRenewal(
+		field: string,
+		stale: string,
+	): Promise<{ stale: string; done: () => void } | undefined> {
+		const plan = await planRenewal(this.renewalKey(), field, stale, async () => {
+			const stored = await this.readStored();
+			if (stored) this.credentialsRead = Promise.resolve(stored);
+			return stored;
+		});
+		if (!plan.renew) {
+			this.credentialsRead = undefined;
+			return undefined;
+		}
+		return { stale, done: plan.done };
+	}
+
+	private finishRenewal(renewing: { done: () => void }): void {
+		renewing.done();
+		// The next request of this client reads what the renewal stored.
+		this.credentialsRead = undefined;
+	}
+
+	private async renewedElsewhere(field: string, stale: string): Promise<boolean> {
+		const found = await awaitRenewalElsewhere(
+			field,
+			stale,
+			async () => await this.readStored(),
+			async (ms) => await this.runtime.sleep(ms),
+			RENEWAL_ELSEWHERE,
+		);
+		if (found) this.credentialsRead = undefined;
+		return found;
+	}
+
+	/** The credential this node uses, the same for every execution of this process. */
+	private renewalKey(): string {
+		const reference = this.ctx.getNode().credentials?.[this.spec.credentialType];
+		return `${this.spec.credentialType}:${reference?.id ?? reference?.name ?? ''}`;
+	}
+
+	/**
+	 * n8n's options sending exactly `credentials` (so the value refused is known), with
+	 * the expirable field replaced when given: emptied, n8n's preAuthentication obtains
+	 * a new token or session and stores it.
+	 */
+	private withCredential(
 		credentials: ICredentialDataDecryptedObject,
 		options: IAdditionalCredentialOptions,
+		expirableValue: string | undefined,
 	): IAdditionalCredentialOptions {
 		const field = this.spec.renewal!.expirableField!;
 		const reference = this.ctx.getNode().credentials?.[this.spec.credentialType];
+		const data = { ...credentials };
+		if (expirableValue !== undefined) data[field] = expirableValue;
 		return {
 			...options,
 			credentialsDecrypted: {
 				id: reference?.id ?? '',
 				name: reference?.name ?? '',
 				type: this.spec.credentialType,
-				data: { ...credentials, [field]: '' },
+				data,
 			},
 		};
 	}
 }
+
+/** How long a failed renewal looks for the session another process stored. */
+const RENEWAL_ELSEWHERE = { waitMs: 5_000, everyMs: 250 };
 
 /** The credential's secrets: its secret fields, and any OAuth2 token n8n keeps with it. */
 function secretValues(spec: ProviderSpec, credentials: ICredentialDataDecryptedObject): string[] {

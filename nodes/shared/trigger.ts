@@ -10,7 +10,7 @@ import type {
 import { callableAtFrom, callingHoursOptionsProperty } from './callingHoursGuard';
 import { simplifyField } from './descriptions';
 import { asNodeError } from './errors';
-import { pollCallbacks } from './poll';
+import { pollBudgetMs, pollCallbacks } from './poll';
 import type { PollOptions, PollSource, ReleaseAt } from './poll';
 import type { Runtime } from './runtime';
 import { ProviderClient } from './transport';
@@ -63,6 +63,7 @@ export function pollTrigger(adapter: TriggerAdapter, runtime: Runtime) {
 			const filters = adapter.readFilters(this);
 			const options = readPollOptions.call(this, filters);
 			const client = new ProviderClient(this, adapter.spec, runtime);
+			client.retryUntil = runtime.now() + pollBudgetMs(this);
 			const source = await adapter.source(client, filters, options.simplify);
 			return await pollCallbacks.call(this, source, options, runtime);
 		} catch (error) {

@@ -43,6 +43,8 @@ export interface RunNodeResult {
 	error?: Error & { description?: string; context?: IDataObject; httpCode?: string | null };
 }
 
+let setUps = 0;
+
 /** A one-node workflow holding the node under test, and what n8n-core needs to run it. */
 function setUp(
 	options: Pick<
@@ -57,6 +59,9 @@ function setUp(
 		getByNameAndVersion: () => nodeType,
 		getKnownTypes: () => ({}),
 	};
+	// Each set-up is its own workflow with its own credential, as in n8n: the nodes keep
+	// per-trigger and per-credential state in the process (running polls, renewals).
+	const instance = ++setUps;
 	const node: INode = {
 		id: 'node-under-test',
 		name: nodeType.description.defaults.name ?? 'Node',
@@ -64,11 +69,11 @@ function setUp(
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: options.parameters as INode['parameters'],
-		credentials: { [credentialType.name]: { id: 'cred-1', name: 'Test credential' } },
+		credentials: { [credentialType.name]: { id: `cred-${instance}`, name: 'Test credential' } },
 		onError: options.continueOnFail ? 'continueRegularOutput' : undefined,
 	};
 	const workflow = new Workflow({
-		id: 'test-workflow',
+		id: `test-workflow-${instance}`,
 		name: 'Test',
 		nodes: [node],
 		connections: {},

@@ -141,3 +141,36 @@ it('Talkdesk New Callback: an idle poll is one one-row request; a new callback i
 	expect(later.filter((pages) => pages.length > 1)).toEqual([['500', '500', '500']]);
 	expect(later.filter((pages) => pages.length === 1)).toHaveLength(later.length - 1);
 });
+
+it("a 429 asking for a wait longer than the poll's budget ends the poll at once: the wait goes to n8n's backoff", async () => {
+	const runner = pollRunner({
+		nodeType: new ConvosoTrigger({ ...defaultRuntime, now: () => clock }),
+		credentialType: new ConvosoApi(),
+		credentials: {
+			apiToken: 'sandbox-convoso-token',
+			baseUrl: sandbox.baseUrls.convoso,
+			accountTimezone: ZONE,
+			countryCallingCode: '1',
+		},
+		parameters: { event: 'new' },
+		pollBudgetMs: 15_000,
+	});
+	sandbox.faults.add({
+		provider: 'convoso',
+		route: '/v1/callbacks/search',
+		type: 'rate-limit',
+		retryAfter: 40,
+		count: 1,
+	});
+	sandbox.clearRequests();
+	const error = await runner.poll().then(
+		() => undefined,
+		(thrown: unknown) => thrown as { httpCode?: string; failure?: unknown },
+	);
+	expect(sandbox.requests).toHaveLength(1);
+	expect(error?.httpCode).toBe('429');
+	expect(error?.failure).toEqual({ cause: 'rate-limited', retryAfterMs: 40_000 });
+	// Nothing was recorded: the next poll starts as a first one.
+	expect(runner.staticData()).toEqual({});
+	sandbox.faults.clear();
+});

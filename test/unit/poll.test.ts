@@ -16,6 +16,7 @@ import {
 	MAX_SEEN,
 	MAX_SEEN_JSON,
 	pollCallbacks,
+	STALE_STATE_REFUSED_MS,
 } from '../../nodes/shared/poll';
 import { callableAtFrom } from '../../nodes/shared/callingHoursGuard';
 import type {
@@ -932,14 +933,29 @@ const node: INode = {
 	parameters: {},
 };
 
+const workflowIds = new WeakMap<IDataObject, string>();
+function workflowIdOf(staticData: IDataObject): string {
+	if (!workflowIds.has(staticData)) workflowIds.set(staticData, `workflow-${Math.random()}`);
+	return workflowIds.get(staticData)!;
+}
+/** What the engine logged (skipped polls). */
+const pollLog: string[] = [];
+
 /** The parts of IPollFunctions pollCallbacks uses. Static data persists in `staticData`. */
 function pollFunctions(
 	staticData: IDataObject,
-	{ mode = 'trigger', budgetMs }: { mode?: 'trigger' | 'manual'; budgetMs?: number } = {},
+	{
+		mode = 'trigger',
+		budgetMs,
+		workflowId,
+	}: { mode?: 'trigger' | 'manual'; budgetMs?: number; workflowId?: string } = {},
 ): IPollFunctions {
 	const context = {
 		getMode: () => mode,
 		getNode: () => node,
+		// One static data, one trigger: the engine keeps per-trigger state in the process.
+		getWorkflow: () => ({ id: workflowId ?? workflowIdOf(staticData), active: true }),
+		logger: { info: (message: string) => pollLog.push(message), debug: () => {} },
 		getWorkflowStaticData(type: string) {
 			if (type !== 'node') throw new Error(`unexpected static data type ${type}`);
 			return staticData;
@@ -1372,5 +1388,96 @@ describe('property: exactly once under random churn', () => {
 			),
 			{ numRuns: 20 },
 		);
+	});
+});
+
+describe('pollCallbacks(): one poll per trigger at a time, never from an older state', () => {
+	let now = T0;
+	const clock: PollClock = { now: () => now, elapsed: () => 0 };
+	const ids = (result: Awaited<ReturnType<typeof pollCallbacks>>) =>
+		result?.[0].map((item) => item.json.id) ?? [];
+	beforeEach(() => {
+		now = T0;
+		pollLog.length = 0;
+	});
+
+	it('a poll that starts while the previous one runs is skipped: a new callback is emitted once', async () => {
+		const provider = new Provider();
+		const staticData: IDataObject = {};
+		const opts = options('new');
+		const poll = async (source: PollSource) =>
+			await pollCallbacks.call(pollFunctions(staticData), source, opts, clock);
+		expect(await poll(provider.source)).toBeNull();
+		provider.add('n1', { createdAt: T0 + SECOND });
+		let answer!: () => void;
+		const slowAnswer = new Promise<void>((resolve) => (answer = resolve));
+		const slow: PollSource = async function* (query) {
+			await slowAnswer;
+			yield* provider.source(query);
+		};
+		now += MINUTE;
+		const running = poll(slow);
+		expect(await poll(provider.source)).toBeNull();
+		expect(pollLog).toEqual([
+			'The previous poll of this trigger is still running; this one is skipped',
+		]);
+		answer();
+		expect(ids(await running)).toEqual(['n1']);
+		// Once it is over, the next poll runs (and has nothing new).
+		now += MINUTE;
+		expect(await poll(provider.source)).toBeNull();
+		expect(provider.queries).toHaveLength(3);
+	});
+
+	it('another trigger polls meanwhile: only the same trigger waits', async () => {
+		const provider = new Provider();
+		provider.add('n1', { createdAt: T0 + SECOND });
+		let answer!: () => void;
+		const slowAnswer = new Promise<void>((resolve) => (answer = resolve));
+		const slow: PollSource = async function* (query) {
+			await slowAnswer;
+			yield* provider.source(query);
+		};
+		const opts = options('new', { includeExisting: true });
+		const running = pollCallbacks.call(pollFunctions({}), slow, opts, clock);
+		expect(ids(await pollCallbacks.call(pollFunctions({}), provider.source, opts, clock))).toEqual([
+			'n1',
+		]);
+		answer();
+		expect(ids(await running)).toEqual(['n1']);
+	});
+
+	it(`a poll handed a state older than the last one produced is skipped, and after ${STALE_STATE_REFUSED_MS / 1000} s that state is taken as it is`, async () => {
+		const provider = new Provider();
+		const committed: IDataObject = {};
+		const opts = options('new');
+		const trigger = 'workflow-restarted';
+		const poll = async (staticData: IDataObject) =>
+			await pollCallbacks.call(
+				pollFunctions(staticData, { workflowId: trigger }),
+				provider.source,
+				opts,
+				clock,
+			);
+		expect(await poll(committed)).toBeNull();
+		const before = structuredClone(committed);
+		provider.add('n1', { createdAt: T0 + SECOND });
+		now += 10 * SECOND;
+		expect(ids(await poll(committed))).toEqual(['n1']);
+		// The next poll is handed the state from before that one (its commit has not landed).
+		now += 10 * SECOND;
+		const older = structuredClone(before);
+		expect(await poll(older)).toBeNull();
+		expect(older).toStrictEqual(before);
+		expect(pollLog).toEqual([
+			'This poll was given an older state than the last poll produced; it is skipped',
+		]);
+		// The state that poll produced: it goes on from there.
+		provider.add('n2', { createdAt: T0 + 20 * SECOND });
+		expect(ids(await poll(committed))).toEqual(['n2']);
+		// Much later the older state is all there is (the newer one was never committed,
+		// so what it emitted was not either): it is used, not refused for ever.
+		now += STALE_STATE_REFUSED_MS;
+		expect(ids(await poll(structuredClone(before)))).toEqual(['n1', 'n2']);
 	});
 });

@@ -830,7 +830,8 @@ describe('bodies, links and credential renewal', () => {
 		const result = await providerRequest(ctx, sessionSpec, get);
 		expect(result.body).toEqual({ items: [1, 2, 3] });
 		expect(calls).toHaveLength(2);
-		expect(calls[0].credentialOptions?.credentialsDecrypted).toBeUndefined();
+		// The session sent is the one read, so the renewal knows which one was refused.
+		expect(calls[0].credentialOptions?.credentialsDecrypted?.data).toEqual(credentials);
 		expect(calls[1].credentialOptions?.credentialsDecrypted).toEqual({
 			id: 'cred-7',
 			name: 'Test',
@@ -857,5 +858,42 @@ describe('bodies, links and credential renewal', () => {
 		const read = fakeContext([json(404, { error: 'Not found' })]);
 		const readError = await failureOf(providerRequest(read.ctx, spec, create));
 		expect(readError.description ?? '').not.toMatch(/may have carried it out/);
+	});
+});
+
+describe("what n8n's poll scheduler reads from an error: the cause and the wait asked for", () => {
+	it('a 429 is rate-limited with its Retry-After, a 503 temporarily unavailable, a 400 neither', async () => {
+		retryPolicy = { ...defaultRetryPolicy, maxAttempts: 1 };
+		const limited = fakeContext([json(429, { error: 'slow down' }, { 'retry-after': '40' })]);
+		expect((await failureOf(providerRequest(limited.ctx, spec, get))).failure).toEqual({
+			cause: 'rate-limited',
+			retryAfterMs: 40_000,
+		});
+		const down = fakeContext([json(503, { error: 'maintenance' })]);
+		expect((await failureOf(providerRequest(down.ctx, spec, get))).failure).toEqual({
+			cause: 'temporarily-unavailable',
+		});
+		const refused = fakeContext([json(400, { error: 'bad field' })]);
+		expect((await failureOf(providerRequest(refused.ctx, spec, get))).failure).toBeUndefined();
+	});
+
+	it("a wait that would end after the client's retryUntil (a poll's budget) is left to n8n's backoff", async () => {
+		const limited = fakeContext([json(429, { error: 'slow down' }, { 'retry-after': '40' }), ok]);
+		const polling = new ProviderClient(limited.ctx, spec, runtime);
+		polling.retryUntil = clock + 15_000;
+		const error = await failureOf(polling.request(get));
+		expect(limited.calls).toHaveLength(1);
+		expect(sleeps).toEqual([]);
+		expect(error.httpCode).toBe('429');
+		expect(error.failure).toEqual({ cause: 'rate-limited', retryAfterMs: 40_000 });
+
+		// A wait that fits is waited for.
+		const brief = fakeContext([json(429, { error: 'slow down' }, { 'retry-after': '5' }), ok]);
+		const fits = new ProviderClient(brief.ctx, spec, runtime);
+		fits.retryUntil = clock + 15_000;
+		expect((await fits.request(get)).statusCode).toBe(200);
+		expect(brief.calls).toHaveLength(2);
+		expect(sleeps).toHaveLength(1);
+		expect(sleeps[0]).toBeGreaterThanOrEqual(5_000);
 	});
 });
