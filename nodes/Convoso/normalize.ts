@@ -7,10 +7,11 @@ import {
 	stringOrNull,
 	toE164,
 	withoutEmpty,
-	withPastDue,
+	withPastDueAt,
 } from '../shared/callback';
 import type { CallbackStatus, NormalizedCallback } from '../shared/callback';
-import { convosoLocalTimeToIso } from './time';
+import { msToIsoUtc } from '../shared/time';
+import { convosoLocalTimeToIso, convosoLocalTimeToMs } from './time';
 
 /** Account settings that shape how Convoso records read: stored in the credential. */
 export interface ConvosoAccount {
@@ -60,11 +61,12 @@ export function normalizeConvosoCallback(
 	account: ConvosoAccount,
 	nowMs: number,
 ): NormalizedCallback {
-	const scheduledAt = convosoLocalTimeToIso(record.callback_time, account.timezone);
+	const scheduledMs = convosoLocalTimeToMs(record.callback_time, account.timezone);
+	const scheduledAt = scheduledMs === null ? null : msToIsoUtc(scheduledMs);
 	return {
 		id: idOrNull(record.id) ?? '',
 		provider: 'convoso',
-		status: withPastDue(convosoStatus(record), scheduledAt, nowMs),
+		status: withPastDueAt(convosoStatus(record), scheduledMs, nowMs),
 		providerStatus: stringOrNull(record.stage) ?? stringOrNull(record.status),
 		scheduledAt,
 		timezone: account.timezone,

@@ -1,5 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
-import { msToIsoUtc } from '../shared/time';
+import { daysInMonth, digitsAt, msToIsoUtc, startsAsDateTime, utcDayMs } from '../shared/time';
 
 /**
  * Convoso's time formats: callback times are local wall-clock text without a zone
@@ -13,15 +13,23 @@ const LOCAL_TIME =
 	/^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])[Mm])?)?$/;
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/**
+ * How far apart offsets are taken to see that a zone keeps one offset for a few days:
+ * no zone changes its offset and back again within six hours.
+ */
+const SAMPLE_MS = 6 * HOUR_MS;
 
 /**
- * A zone's UTC offsets, remembered per hour: asking Intl for an offset is the cost
- * of reading a time, and a listing's times share few hours. An hour is remembered
- * only when the offset is the same at its start and its end (no DST change inside).
+ * A zone's UTC offsets, remembered: asking Intl for an offset is the cost of reading
+ * a time, and a listing's times share few days. An hour is remembered only when the
+ * offset is the same at its start and its end (no DST change inside).
  */
 class ZoneOffsets {
 	private readonly zone: IANAZone;
 	private readonly byHour = new Map<number, number | null>();
+	private readonly byDay = new Map<number, number | null>();
+	private readonly samples = new Map<number, number>();
 
 	constructor(name: string) {
 		this.zone = IANAZone.create(name);
@@ -38,6 +46,34 @@ class ZoneOffsets {
 			this.byHour.set(hour, offset);
 		}
 		return offset ?? this.zone.offset(ms);
+	}
+
+	/**
+	 * The offset in force from the start of the day before `day` (days since the epoch)
+	 * to the end of the day after it, or null when it changes in that time. Every
+	 * instant the reading of a wall time on `day` looks at lies in those three days.
+	 */
+	steadyAround(day: number): number | null {
+		let offset = this.byDay.get(day);
+		if (offset === undefined) {
+			if (this.byDay.size > 50_000) this.byDay.clear();
+			const start = (day - 1) * DAY_MS;
+			offset = this.sample(start);
+			for (let ms = start + SAMPLE_MS; ms <= (day + 2) * DAY_MS && offset !== null; ms += SAMPLE_MS)
+				if (this.sample(ms) !== offset) offset = null;
+			this.byDay.set(day, offset);
+		}
+		return offset;
+	}
+
+	private sample(ms: number): number {
+		let offset = this.samples.get(ms);
+		if (offset === undefined) {
+			if (this.samples.size > 50_000) this.samples.clear();
+			offset = this.zone.offset(ms);
+			this.samples.set(ms, offset);
+		}
+		return offset;
 	}
 }
 
@@ -66,36 +102,77 @@ export function convosoLocalTimeToIso(text: unknown, zone: string): string | nul
 /** Epoch ms of a Convoso local time, or null (see convosoLocalTimeToIso). */
 export function convosoLocalTimeToMs(text: unknown, zone: string): number | null {
 	if (typeof text !== 'string') return null;
-	const match = LOCAL_TIME.exec(text.trim());
-	if (!match) {
-		// Not one of Convoso's formats: an ISO text, perhaps with its own offset.
-		const iso = DateTime.fromISO(text.trim(), { zone });
-		return iso.isValid ? iso.toMillis() : null;
+	const trimmed = text.trim();
+	// Luxon reads nothing from an empty text either; asking it costs more than the rest.
+	if (trimmed === '') return null;
+	let wallMs: number | null;
+	// "2026-03-05 14:30:00", the form of every time in a listing.
+	if (trimmed.length === 19 && startsAsDateTime(trimmed, ' T')) {
+		if (digitsAt(trimmed, 0, 4) === 0) return null;
+		wallMs = wallTimeMs(
+			digitsAt(trimmed, 0, 4),
+			digitsAt(trimmed, 5, 2),
+			digitsAt(trimmed, 8, 2),
+			digitsAt(trimmed, 11, 2),
+			digitsAt(trimmed, 14, 2),
+			digitsAt(trimmed, 17, 2),
+		);
+	} else {
+		const match = LOCAL_TIME.exec(trimmed);
+		if (!match) {
+			// Not one of Convoso's formats: an ISO text, perhaps with its own offset.
+			const iso = DateTime.fromISO(trimmed, { zone });
+			return iso.isValid ? iso.toMillis() : null;
+		}
+		if (match[1] === '0000') return null;
+		const [, year, month, day, hourText, minute, second, meridiem] = match;
+		let hour = hourText === undefined ? 0 : Number(hourText);
+		if (meridiem !== undefined) {
+			if (hour < 1 || hour > 12) return null;
+			hour = (hour % 12) + (meridiem.toUpperCase() === 'P' ? 12 : 0);
+		}
+		wallMs = wallTimeMs(+year, +month, +day, hour, Number(minute ?? 0), Number(second ?? 0));
 	}
-	if (match[1] === '0000') return null;
-	const [, year, month, day, hourText, minute, second, meridiem] = match;
-	let hour = hourText === undefined ? 0 : Number(hourText);
-	if (meridiem !== undefined) {
-		if (hour < 1 || hour > 12) return null;
-		hour = (hour % 12) + (meridiem.toUpperCase() === 'P' ? 12 : 0);
-	}
-	const wallMs = Date.UTC(+year, +month - 1, +day, hour, Number(minute ?? 0), Number(second ?? 0));
-	const check = new Date(wallMs);
-	if (
-		Number.isNaN(wallMs) ||
-		check.getUTCDate() !== +day ||
-		hour > 23 ||
-		Number(minute ?? 0) > 59
-	) {
+	if (wallMs === null) return null;
+	const offsets = offsetsOf(zone);
+	const steady = offsets.steadyAround(Math.floor(wallMs / DAY_MS));
+	return steady === null ? instantOfWallTime(wallMs, offsets) : wallMs - steady * 60_000;
+}
+
+/**
+ * A wall time's fields as if they were UTC, or null when they are not a time. Fields
+ * out of range are read as Date.UTC reads them (a 13th month is January), as they
+ * always were; a wrong day of the month, an hour past 23 or a minute past 59 is null.
+ */
+function wallTimeMs(
+	year: number,
+	month: number,
+	day: number,
+	hour: number,
+	minute: number,
+	second: number,
+): number | null {
+	const inRange =
+		year >= 1000 &&
+		month >= 1 &&
+		month <= 12 &&
+		day >= 1 &&
+		day <= daysInMonth(year, month) &&
+		hour <= 23 &&
+		minute <= 59 &&
+		second <= 59;
+	if (inRange) return utcDayMs(year, month, day) + ((hour * 60 + minute) * 60 + second) * 1000;
+	const wallMs = Date.UTC(year, month - 1, day, hour, minute, second);
+	if (Number.isNaN(wallMs) || new Date(wallMs).getUTCDate() !== day || hour > 23 || minute > 59)
 		return null;
-	}
-	return instantOfWallTime(wallMs, offsetsOf(zone));
+	return wallMs;
 }
 
 /**
  * The instant at which clocks in `zone` show the wall time `wallMs` (given as if it
  * were UTC). Two candidate offsets, a day apart, cover any DST change; of those in
- * force, the first occurrence wins (the fall-back overlap).
+ * force, the first occurrence wins (the fall-back overlap). Where the offset holds
+ * all around the day, this is the wall time minus that offset.
  */
 function instantOfWallTime(wallMs: number, zone: ZoneOffsets): number {
 	const before = wallMs - zone.at(wallMs - 86_400_000) * 60_000;

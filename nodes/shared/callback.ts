@@ -32,7 +32,17 @@ export function withPastDue(
 	nowMs: number,
 ): CallbackStatus {
 	if (status !== 'scheduled' || scheduledAt === null) return status;
-	return Date.parse(scheduledAt) < nowMs ? 'past_due' : status;
+	return withPastDueAt(status, Date.parse(scheduledAt), nowMs);
+}
+
+/** withPastDue for a time in epoch milliseconds (saves reading back the ISO text). */
+export function withPastDueAt(
+	status: CallbackStatus,
+	scheduledMs: number | null,
+	nowMs: number,
+): CallbackStatus {
+	if (status !== 'scheduled' || scheduledMs === null) return status;
+	return scheduledMs < nowMs ? 'past_due' : status;
 }
 
 /** A normalized callback of which only the id is known yet; fields are filled by the caller. */
@@ -58,9 +68,10 @@ export function blankCallback(id: CallbackId, provider: string): NormalizedCallb
 
 /**
  * The callback as every node outputs it when "Simplify" is on. Times are ISO 8601
- * UTC; fields a provider does not have are null.
+ * UTC; fields a provider does not have are null. A type, not an interface, so that it
+ * is an IDataObject as it is (an output item needs no copy).
  */
-export interface NormalizedCallback {
+export type NormalizedCallback = {
 	/** Numeric ids stay numbers (Convoso), others strings (Speko, Talkdesk, Ameyo). */
 	id: CallbackId;
 	/** The provider's name in lower case ('convoso', 'speko'). */
@@ -82,7 +93,7 @@ export interface NormalizedCallback {
 	updatedAt: string | null;
 	/** Provider-specific fields worth having without switching Simplify off. */
 	details: IDataObject;
-}
+};
 
 /**
  * Maps a provider status word through a table (keys compared case-insensitively,
@@ -149,7 +160,10 @@ function isE164(value: string): boolean {
 /** The object without its null and undefined fields (for `details`). */
 export function withoutEmpty(object: IDataObject): IDataObject {
 	const result: IDataObject = {};
-	for (const [key, value] of Object.entries(object))
+	// for...in, not Object.entries: no pair arrays per field (it runs for every record).
+	for (const key in object) {
+		const value = object[key];
 		if (value !== null && value !== undefined) result[key] = value;
+	}
 	return result;
 }

@@ -150,16 +150,148 @@ export function toIsoUtc(time: DateTime): string {
 	return time.toUTC().toISO({ suppressMilliseconds: true }) as string;
 }
 
+const HOUR_MS = 3_600_000;
+const YEAR_1000_MS = Date.UTC(1000, 0, 1);
+const YEAR_10000_MS = Date.UTC(10_000, 0, 1);
+/** "YYYY-MM-DDTHH:" of the UTC hours seen lately: a listing's times share few hours. */
+const hourPrefixes = new Map<number, string>();
+/** "mm:ssZ" for every second of an hour. */
+const MINUTES_SECONDS = Array.from(
+	{ length: 3600 },
+	(_, second) =>
+		`${String(Math.floor(second / 60)).padStart(2, '0')}:${String(second % 60).padStart(2, '0')}Z`,
+);
+
 /** Epoch milliseconds as ISO 8601 UTC, without milliseconds when they are zero (no luxon: hot paths use it). */
 export function msToIsoUtc(ms: number): string {
-	return new Date(ms).toISOString().replace('.000Z', 'Z');
+	const hour = Math.floor(ms / HOUR_MS);
+	const inHour = ms - hour * HOUR_MS;
+	if (inHour % 1000 !== 0 || !(ms >= YEAR_1000_MS && ms < YEAR_10000_MS))
+		return new Date(ms).toISOString().replace('.000Z', 'Z');
+	// A whole second of a four-digit year: two shared pieces instead of a Date and two strings.
+	let prefix = hourPrefixes.get(hour);
+	if (prefix === undefined) {
+		if (hourPrefixes.size >= 50_000) hourPrefixes.clear();
+		prefix = new Date(hour * HOUR_MS).toISOString().slice(0, 14);
+		hourPrefixes.set(hour, prefix);
+	}
+	return prefix + MINUTES_SECONDS[inHour / 1000];
 }
+
+/** The ISO form providers send ("2026-03-05T14:30:00Z", "...14:30:00.250+05:30"), read without luxon. */
+const ISO_DATE_TIME =
+	/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,30}))?(?:(Z)|([+-])(\d{2}):(\d{2}))?$/;
 
 /** An ISO 8601 date-time from a provider, rewritten as ISO UTC; null when empty or unreadable. */
 export function isoTextToIsoUtc(text: unknown): string | null {
 	if (typeof text !== 'string' || text.trim() === '') return null;
+	const ms = plainIsoToMs(text.trim());
+	if (ms !== undefined) return msToIsoUtc(ms);
 	const parsed = DateTime.fromISO(text.trim(), { zone: 'utc' });
 	return parsed.isValid ? toIsoUtc(parsed) : null;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in a month (1-12) of the proleptic Gregorian calendar. */
+export function daysInMonth(year: number, month: number): number {
+	const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+	return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+}
+
+/**
+ * Date.UTC(year, month - 1, day) for a real date of a year from 0, by arithmetic: the
+ * Date built-ins are most of the cost of reading a time (Hinnant's days_from_civil).
+ */
+export function utcDayMs(year: number, month: number, day: number): number {
+	const y = month <= 2 ? year - 1 : year;
+	const era = Math.floor(y / 400);
+	const yearOfEra = y - era * 400;
+	const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+	const dayOfEra =
+		yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+	return (era * 146_097 + dayOfEra - 719_468) * 86_400_000;
+}
+
+/** The separators of "YYYY-MM-DDTHH:mm:ss" by position, but the date's and time's (10). */
+const DATE_TIME_SEPARATORS: Record<number, string> = { 4: '-', 7: '-', 13: ':', 16: ':' };
+
+/**
+ * Whether a text starts "YYYY-MM-DD?HH:mm:ss", where ? is one of `between`: checked
+ * character by character, since a regular expression's captures cost more than the
+ * rest of reading a time.
+ */
+export function startsAsDateTime(text: string, between: string): boolean {
+	if (text.length < 19) return false;
+	for (let index = 0; index < 19; index++) {
+		const char = text[index];
+		const separator = index === 10 ? between : DATE_TIME_SEPARATORS[index];
+		if (separator === undefined ? !(char >= '0' && char <= '9') : !separator.includes(char))
+			return false;
+	}
+	return true;
+}
+
+/** The number written by `count` digits from `start` (checked to be digits). */
+export function digitsAt(text: string, start: number, count: number): number {
+	let value = 0;
+	for (let index = start; index < start + count; index++)
+		value = value * 10 + text.charCodeAt(index) - 48;
+	return value;
+}
+
+/**
+ * Epoch ms of an ISO text in the common forms with every field in range, read as
+ * luxon reads it (no offset: UTC; a fraction floored to milliseconds); undefined for
+ * anything else, which luxon then reads.
+ */
+function plainIsoToMs(text: string): number | undefined {
+	// "2026-03-05T14:30:00Z", what most providers send.
+	if (text.length === 20 && text[19] === 'Z' && startsAsDateTime(text, 'T')) {
+		return isoFieldsToMs(
+			digitsAt(text, 0, 4),
+			digitsAt(text, 5, 2),
+			digitsAt(text, 8, 2),
+			digitsAt(text, 11, 2),
+			digitsAt(text, 14, 2),
+			digitsAt(text, 17, 2),
+			undefined,
+			0,
+		);
+	}
+	const match = ISO_DATE_TIME.exec(text);
+	if (!match) return undefined;
+	const [, year, month, day, hour, minute, second, fraction, , sign, offsetHours, offsetMinutes] =
+		match;
+	if (sign !== undefined && (+offsetHours > 23 || +offsetMinutes > 59)) return undefined;
+	const offset =
+		sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (+offsetHours * 60 + +offsetMinutes);
+	return isoFieldsToMs(+year, +month, +day, +hour, +minute, +second, fraction, offset);
+}
+
+function isoFieldsToMs(
+	year: number,
+	month: number,
+	day: number,
+	hour: number,
+	minute: number,
+	second: number,
+	fraction: string | undefined,
+	offsetMinutes: number,
+): number | undefined {
+	const inRange =
+		year >= 1000 &&
+		month >= 1 &&
+		month <= 12 &&
+		day >= 1 &&
+		day <= daysInMonth(year, month) &&
+		hour <= 23 &&
+		minute <= 59 &&
+		second <= 59;
+	if (!inRange) return undefined;
+	const millisecond = fraction === undefined ? 0 : Math.floor(parseFloat(`0.${fraction}`) * 1000);
+	const wallMs = utcDayMs(year, month, day) + ((hour * 60 + minute) * 60 + second) * 1000;
+	return wallMs + millisecond - offsetMinutes * 60_000;
 }
 
 /** Epoch milliseconds of an ISO date-time text; null when empty or unreadable. */
@@ -172,5 +304,6 @@ export function isoToMs(value: unknown): number | null {
 export function epochMsToIsoUtc(value: unknown): string | null {
 	const ms = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) return null;
+	if (ms < YEAR_10000_MS) return msToIsoUtc(ms);
 	return toIsoUtc(DateTime.fromMillis(ms, { zone: 'utc' }));
 }

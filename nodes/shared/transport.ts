@@ -284,15 +284,9 @@ export class ProviderClient {
 					});
 				}
 
-				// Secrets are removed before genericError cuts the text: a cut token would escape redaction.
 				const info =
 					spec.detectError(response) ??
-					genericError(
-						spec.displayName,
-						{ ...response, text: redact(response.text, secrets()) },
-						request,
-						what,
-					);
+					genericError(spec.displayName, response, secrets(), request, what);
 				if (info === undefined) return { ...response, nothingMatched: false };
 				if (spec.meansNothingMatched?.(info, response, request))
 					return { ...response, nothingMatched: true };
@@ -527,12 +521,21 @@ function isHtml(response: ProviderResponse): boolean {
 /** Errors every provider can produce: HTTP failures, HTML pages, broken JSON. */
 function genericError(
 	provider: string,
-	response: ProviderResponse,
+	answer: ProviderResponse,
+	secrets: Secrets,
 	request: ProviderRequest,
 	what: string,
 ): ProviderErrorInfo | undefined {
-	const status = response.statusCode;
+	const status = answer.statusCode;
 	const ok = status >= 200 && status < 300;
+	// A success that parsed as JSON is the usual answer and is never quoted, so its text
+	// is not redacted (a pass over every page). Redaction only writes "[redacted]" after
+	// what it keeps, so it cannot make a text start like an HTML page: the check on the
+	// text as received decides as the one after redaction would.
+	const parsed = answer.body !== undefined && typeof answer.body !== 'string';
+	if (ok && parsed && !isHtml(answer)) return undefined;
+	// Secrets are removed before the text is cut: a cut token would escape redaction.
+	const response = { ...answer, text: redact(answer.text, secrets) };
 	if (isHtml(response)) {
 		const title = /<title[^>]*>([^<]*)<\/title>/i.exec(response.text)?.[1]?.trim();
 		return {

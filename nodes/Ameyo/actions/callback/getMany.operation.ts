@@ -131,7 +131,7 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 			// A callback added or removed while paging shifts the offsets: never return one twice.
 			if (seen.has(id) || !matches(record)) continue;
 			seen.add(id);
-			results.push(simplify ? { ...normalizeAmeyoCallback(record, code, now) } : record);
+			results.push(simplify ? normalizeAmeyoCallback(record, code, now) : record);
 			if (results.length >= limit) return results;
 		}
 	}

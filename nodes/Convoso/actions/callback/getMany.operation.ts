@@ -120,6 +120,6 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 		readConcurrency(this, itemIndex),
 	);
 	return await collectPages(pages, (record) =>
-		simplify ? { ...normalizeConvosoCallback(record, account, client.runtime.now()) } : record,
+		simplify ? normalizeConvosoCallback(record, account, client.runtime.now()) : record,
 	);
 };

@@ -58,7 +58,7 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 			const id = String(record.id ?? record.callback_id);
 			if (seen.has(id)) continue;
 			seen.add(id);
-			results.push(simplify ? { ...normalizeTalkdeskCallback(record, now) } : record);
+			results.push(simplify ? normalizeTalkdeskCallback(record, now) : record);
 		}
 		if (results.length >= limit) break;
 	}
