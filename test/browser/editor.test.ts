@@ -49,12 +49,14 @@ let editor: Editor;
 const pageErrors: string[] = [];
 const packageLoadFailures: string[] = [];
 
+const userFolder = path.join(os.tmpdir(), `n8n-callbacks-browser-${process.pid}`);
+
 beforeAll(async () => {
 	demo = await startDemo({
 		port: 5910,
 		sandboxPort: 4410,
 		callbacks: 120,
-		userFolder: path.join(os.tmpdir(), `n8n-callbacks-browser-${process.pid}`),
+		userFolder,
 		log: () => undefined,
 	});
 	browser = await launchChromium();
@@ -77,6 +79,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await browser?.close();
 	await demo?.stop();
+	fs.rmSync(userFolder, { recursive: true, force: true });
 });
 
 afterEach(() => {

@@ -565,6 +565,19 @@ export async function ensureN8n(options: EnsureN8nOptions = {}): Promise<N8nInst
 	return install;
 }
 
+/** The folders packPackage made: removed when the test process ends. */
+const packDirs = new Set<string>();
+
+async function temporaryPackDir(): Promise<string> {
+	if (packDirs.size === 0)
+		process.once('exit', () => {
+			for (const dir of packDirs) fs.rmSync(dir, { recursive: true, force: true });
+		});
+	const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'n8n-pack-'));
+	packDirs.add(dir);
+	return dir;
+}
+
 /**
  * `npm pack --silent` of `repoRoot` (which must already be built) into a new
  * temp dir; returns the path of the .tgz. `repoRoot` defaults to this repository.
@@ -573,7 +586,7 @@ export async function packPackage(
 	repoRoot: string = REPO_ROOT,
 	destination?: string,
 ): Promise<string> {
-	const dest = destination ?? (await fsp.mkdtemp(path.join(os.tmpdir(), 'n8n-pack-')));
+	const dest = destination ?? (await temporaryPackDir());
 	const result = await runTracked('npm', ['pack', '--silent', '--pack-destination', dest], {
 		cwd: repoRoot,
 		env: process.env,
