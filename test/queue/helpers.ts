@@ -243,12 +243,23 @@ export async function storedExecutions(
 	}));
 }
 
-/** The items the trigger node emitted in an execution. */
+/**
+ * The items the trigger node emitted in an execution: from its run, or, for an
+ * execution that never ran (the main died before a worker took it, and n8n marked it
+ * crashed), from the start data n8n stored with it.
+ */
 export function emittedItems(execution: StoredExecution): IDataObject[] {
 	const runs = execution.data?.resultData?.runData?.[TRIGGER_NODE];
-	const items = runs?.[0]?.data?.main?.[0] ?? [];
+	const queued = execution.data?.executionData?.nodeExecutionStack?.find(
+		(entry) => entry.node.name === TRIGGER_NODE,
+	);
+	const items = runs?.[0]?.data?.main?.[0] ?? queued?.data?.main?.[0] ?? [];
 	return items.map((item) => item.json);
 }
+
+/** An execution n8n created and never ran: the main died before a worker took it. */
+export const neverRan = (execution: StoredExecution) =>
+	execution.status === 'crashed' && execution.startedAt === null;
 
 export const hasEnded = (status: string) => !['new', 'running', 'waiting'].includes(status);
 

@@ -338,16 +338,34 @@ describe('queue mode: one main, two workers', () => {
 		const renewals = (from: number) => {
 			const fromWorkers = sandbox.requests.filter((r) => r.at >= from && tagOf(r) !== 'main');
 			const logins = fromWorkers.filter((r) => r.provider === 'ameyo' && r.route === LOGIN_ROUTE);
-			return {
-				tokenRequests: fromWorkers.filter(
-					(r) => r.provider === 'talkdesk' && r.route === TOKEN_ROUTE,
-				).length,
-				loginRequests: logins.length,
-				loginsByWorker: logins.reduce<Record<string, number>>((acc, r) => {
+			const tokens = fromWorkers.filter(
+				(r) => r.provider === 'talkdesk' && r.route === TOKEN_ROUTE,
+			);
+			const byWorker = (requests: RecordedRequest[]) =>
+				requests.reduce<Record<string, number>>((acc, r) => {
 					acc[tagOf(r)] = (acc[tagOf(r)] ?? 0) + 1;
 					return acc;
-				}, {}),
+				}, {});
+			return {
+				tokenRequests: tokens.length,
+				tokensByWorker: byWorker(tokens),
+				loginRequests: logins.length,
+				/** Logins Ameyo granted: it allows the user one session, a second login is refused. */
+				sessionsOpened: logins.filter((r) => r.status === 200).length,
+				loginsByWorker: byWorker(logins),
 			};
+		};
+		/**
+		 * One renewal per expiry on each process that met it, and for Ameyo one session:
+		 * a worker that lost the race to log in uses the session the other one stored.
+		 * Nothing lets two processes agree on who renews a token (n8n locks across
+		 * processes only its own OAuth2 refresh), so each worker may fetch one.
+		 */
+		const expectOneRenewalPerProcess = (seen: ReturnType<typeof renewals>) => {
+			expect(seen.sessionsOpened).toBe(1);
+			expect(Math.max(...Object.values(seen.loginsByWorker))).toBe(1);
+			expect(seen.tokenRequests).toBeGreaterThanOrEqual(1);
+			expect(Math.max(...Object.values(seen.tokensByWorker))).toBe(1);
 		};
 		/** BURST Talkdesk and BURST Ameyo executions at once; answers their HTTP statuses. */
 		const burstBoth = async (body: object = {}) => {
@@ -378,14 +396,13 @@ describe('queue mode: one main, two workers', () => {
 			figures.credentials = phases;
 		});
 
-		it('first use: concurrent executions on both workers fetch one token and log in once', async () => {
+		it('first use: concurrent executions on both workers fetch a token and log in once per worker, one Ameyo session', async () => {
 			const from = Date.now();
 			const result = await burstBoth();
 			const seen = renewals(from);
 			phases.firstUse = { ...seen, statuses: result };
 			expect(result.errors).toEqual([]);
-			expect(seen.tokenRequests).toBe(1);
-			expect(seen.loginRequests).toBe(1);
+			expectOneRenewalPerProcess(seen);
 		});
 
 		it('with the token and session stored, concurrent executions fetch and log in nothing', async () => {
@@ -398,7 +415,7 @@ describe('queue mode: one main, two workers', () => {
 		});
 
 		for (const round of [1, 2]) {
-			it(`expiry ${round}: executions on both workers meet the expired token and session at once, one renewal each`, async () => {
+			it(`expiry ${round}: executions on both workers meet the expired token and session at once: one renewal per worker, one Ameyo session, none fails`, async () => {
 				sandbox.talkdesk.expireTokens();
 				sandbox.ameyo.expireSessions();
 				const from = Date.now();
@@ -406,8 +423,7 @@ describe('queue mode: one main, two workers', () => {
 				const seen = renewals(from);
 				phases[`expiry${round}`] = { ...seen, statuses: result };
 				expect(result.errors).toEqual([]);
-				expect(seen.tokenRequests).toBe(1);
-				expect(seen.loginRequests).toBe(1);
+				expectOneRenewalPerProcess(seen);
 			});
 		}
 
@@ -429,7 +445,7 @@ describe('queue mode: one main, two workers', () => {
 			const listed = (talkdesk.json as Array<{ id: string }>).map((item) => item.id);
 			expect(listed.length).toBeGreaterThanOrEqual(604);
 			expect(new Set(listed).size).toBe(listed.length);
-			expect(seen).toMatchObject({ tokenRequests: 1, loginRequests: 1 });
+			expect(seen).toMatchObject({ tokenRequests: 1, loginRequests: 1, sessionsOpened: 1 });
 		});
 	});
 
@@ -649,5 +665,11 @@ describe('queue mode: one main, two workers', () => {
 			failedPolls: triggerPollFailures,
 		};
 		expect(triggerPollFailures).toEqual([]);
+		// The New and Due triggers of a provider share a credential on one process: at most
+		// one token or login for the first use and each of the three expiries, not one per
+		// trigger.
+		const renewed = figures.triggerRenewals as Record<string, number>;
+		expect(renewed.talkdeskTokenRequests).toBeLessThanOrEqual(4);
+		expect(renewed.ameyoLoginRequests).toBeLessThanOrEqual(4);
 	});
 });
