@@ -21,8 +21,11 @@ const renewalsInProgress = new Map<string, Promise<void>>();
 export type ReadStored = () => Promise<ICredentialDataDecryptedObject | undefined>;
 
 export type RenewalPlan =
-	/** Use the stored credential (renewed by someone else, now or just before). */
-	| { renew: false }
+	/**
+	 * Use the stored credential: renewed by someone else just before, or by the renewal
+	 * of this process this request `waited` for (which counts as its own).
+	 */
+	| { renew: false; waited: boolean }
 	/** This request renews: its next attempt goes without the stale value; `done` when it has. */
 	| { renew: true; done: () => void };
 
@@ -39,7 +42,7 @@ export async function planRenewal(
 	const running = renewalsInProgress.get(credentialKey);
 	if (running) {
 		await running;
-		return { renew: false };
+		return { renew: false, waited: true };
 	}
 	// Claimed before the first await, so a concurrent request of this process waits.
 	let finish!: () => void;
@@ -51,7 +54,7 @@ export async function planRenewal(
 	};
 	if (renewedSince(await readStored(), field, stale)) {
 		done();
-		return { renew: false };
+		return { renew: false, waited: false };
 	}
 	return { renew: true, done };
 }

@@ -176,6 +176,8 @@ export class ProviderClient {
 		let renewing: { stale: string; done: () => void } | undefined;
 		let firstUse = false;
 		let renewed = false;
+		/** Values stored by other executions this request has taken after an expiry. */
+		let adopted = 0;
 		let lookedElsewhere = false;
 		const { retryPolicy: policy, now } = runtime;
 		const startedAt = now();
@@ -189,7 +191,8 @@ export class ProviderClient {
 				// Before the first use too: one login for the executions that start together.
 				if (field !== undefined && sentValue === '' && !renewing && !firstUse) {
 					firstUse = true;
-					renewing = await this.planRenewal(field, sentValue);
+					const plan = await this.planRenewal(field, sentValue);
+					renewing = typeof plan === 'object' ? plan : undefined;
 					if (!renewing) continue;
 				}
 				const loggingIn = renewing !== undefined;
@@ -246,14 +249,20 @@ export class ProviderClient {
 					retryAfterMs = parseRetryAfter(response.headers['retry-after'], now());
 					const expired =
 						renewStatuses.includes(response.statusCode) || renewal?.isExpired?.(response) === true;
-					if (field !== undefined && expired && !renewed) {
-						renewed = true;
+					// One renewal of its own per request. A stored value taken from another
+					// execution may have expired too (this request read the credential earlier):
+					// then it may still renew, up to twice taking another's.
+					if (field !== undefined && expired && !renewed && adopted < 2) {
+						if (loggingIn) renewed = true;
 						ctx.logger.info(`${spec.displayName}: the token or session expired; renewing it once`);
 						// What was refused: the value sent, or the one n8n just obtained for it.
 						const refused = loggingIn
 							? String((await this.readStored())?.[field] ?? '')
 							: sentValue;
-						renewing = await this.planRenewal(field, refused);
+						const plan = await this.planRenewal(field, refused);
+						renewing = typeof plan === 'object' ? plan : undefined;
+						if (plan === undefined) adopted++;
+						else renewed = true;
 						continue;
 					}
 				}
@@ -318,7 +327,7 @@ export class ProviderClient {
 	private async planRenewal(
 		field: string,
 		stale: string,
-	): Promise<{ stale: string; done: () => void } | undefined> {
+	): Promise<{ stale: string; done: () => void } | 'waited' | undefined> {
 		const plan = await planRenewal(this.renewalKey(), field, stale, async () => {
 			const stored = await this.readStored();
 			if (stored) this.credentialsRead = Promise.resolve(stored);
@@ -326,7 +335,7 @@ export class ProviderClient {
 		});
 		if (!plan.renew) {
 			this.credentialsRead = undefined;
-			return undefined;
+			return plan.waited ? 'waited' : undefined;
 		}
 		return { stale, done: plan.done };
 	}

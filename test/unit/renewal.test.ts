@@ -204,6 +204,23 @@ describe('renewing a session once per expiry', () => {
 		expect(world.sent.slice(1)).toEqual(['session-1', 'session-elsewhere']);
 	});
 
+	it('a stored session that expired as well (this execution read an older one) is renewed, once', async () => {
+		const world = new World();
+		const Process = loadProcess();
+		await burst(Process, world, 1);
+		// Another execution renewed to session-2 earlier; that one has expired too by now.
+		world.stored = { ...world.stored, sessionId: 'session-2-expired' };
+		world.expire();
+		const client = new Process(world.context(), spec, runtime);
+		(client as unknown as { credentialsRead: Promise<object> }).credentialsRead = Promise.resolve({
+			password: 'pw-Secret-1',
+			sessionId: 'session-1',
+		});
+		expect((await client.request(get)).statusCode).toBe(200);
+		expect(world.sent.slice(1)).toEqual(['session-1', 'session-2-expired', 'session-2']);
+		expect([world.logins, world.refusedLogins]).toEqual([2, 0]);
+	});
+
 	it('two processes meeting the expiry together: one session opened, the other process uses it', async () => {
 		const world = new World();
 		const [first, second] = [loadProcess(), loadProcess()];
