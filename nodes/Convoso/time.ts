@@ -1,5 +1,11 @@
 import { DateTime, IANAZone } from 'luxon';
-import { daysInMonth, digitsAt, msToIsoUtc, startsAsDateTime, utcDayMs } from '../shared/time';
+import {
+	digitsAt,
+	isWallTimeInRange,
+	msToIsoUtc,
+	startsAsDateTime,
+	utcDayMs,
+} from '../shared/time';
 
 /**
  * Convoso's time formats: callback times are local wall-clock text without a zone
@@ -152,16 +158,8 @@ function wallTimeMs(
 	minute: number,
 	second: number,
 ): number | null {
-	const inRange =
-		year >= 1000 &&
-		month >= 1 &&
-		month <= 12 &&
-		day >= 1 &&
-		day <= daysInMonth(year, month) &&
-		hour <= 23 &&
-		minute <= 59 &&
-		second <= 59;
-	if (inRange) return utcDayMs(year, month, day) + ((hour * 60 + minute) * 60 + second) * 1000;
+	if (isWallTimeInRange(year, month, day, hour, minute, second))
+		return utcDayMs(year, month, day) + ((hour * 60 + minute) * 60 + second) * 1000;
 	const wallMs = Date.UTC(year, month - 1, day, hour, minute, second);
 	if (Number.isNaN(wallMs) || new Date(wallMs).getUTCDate() !== day || hour > 23 || minute > 59)
 		return null;

@@ -199,6 +199,27 @@ export function daysInMonth(year: number, month: number): number {
 	return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
 }
 
+/** Whether date and time fields name a real wall time, from the year 1000 (the fast paths read four-digit years). */
+export function isWallTimeInRange(
+	year: number,
+	month: number,
+	day: number,
+	hour: number,
+	minute: number,
+	second: number,
+): boolean {
+	return (
+		year >= 1000 &&
+		month >= 1 &&
+		month <= 12 &&
+		day >= 1 &&
+		day <= daysInMonth(year, month) &&
+		hour <= 23 &&
+		minute <= 59 &&
+		second <= 59
+	);
+}
+
 /**
  * Date.UTC(year, month - 1, day) for a real date of a year from 0, by arithmetic: the
  * Date built-ins are most of the cost of reading a time (Hinnant's days_from_civil).
@@ -279,16 +300,7 @@ function isoFieldsToMs(
 	fraction: string | undefined,
 	offsetMinutes: number,
 ): number | undefined {
-	const inRange =
-		year >= 1000 &&
-		month >= 1 &&
-		month <= 12 &&
-		day >= 1 &&
-		day <= daysInMonth(year, month) &&
-		hour <= 23 &&
-		minute <= 59 &&
-		second <= 59;
-	if (!inRange) return undefined;
+	if (!isWallTimeInRange(year, month, day, hour, minute, second)) return undefined;
 	const millisecond = fraction === undefined ? 0 : Math.floor(parseFloat(`0.${fraction}`) * 1000);
 	const wallMs = utcDayMs(year, month, day) + ((hour * 60 + minute) * 60 + second) * 1000;
 	return wallMs + millisecond - offsetMinutes * 60_000;
