@@ -9,6 +9,12 @@ import type {
 
 import { ameyoLogin, SESSION_HEADER, sessionFingerprint } from '../nodes/Ameyo/auth';
 import { withStoredCredential } from '../nodes/shared/credentialRequest';
+import {
+	CLAIM_SETTLED,
+	claimToStore,
+	renewalClaimProperty,
+	stopIfClaimOnly,
+} from '../nodes/shared/renewal';
 
 /**
  * An Ameyo (Exotel) supervisor or administrator login. The session is fetched by the
@@ -90,13 +96,17 @@ export class AmeyoApi implements ICredentialType {
 			type: 'hidden',
 			default: '',
 		},
+		renewalClaimProperty,
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return {
-			sessionId: await ameyoLogin(this.helpers.httpRequest, credentials),
-			openedFor: sessionFingerprint(credentials),
-		};
+		return (
+			claimToStore(credentials, 'sessionId') ?? {
+				sessionId: await ameyoLogin(this.helpers.httpRequest, credentials),
+				openedFor: sessionFingerprint(credentials),
+				...CLAIM_SETTLED,
+			}
+		);
 	}
 
 	// A session opened before the server, user or password changed is not sent: Ameyo
@@ -106,6 +116,7 @@ export class AmeyoApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
+		stopIfClaimOnly(credentials);
 		const current = credentials.openedFor === sessionFingerprint(credentials);
 		return withStoredCredential(requestOptions, SESSION_HEADER, credentials.sessionId, current);
 	}

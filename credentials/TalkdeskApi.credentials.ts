@@ -16,6 +16,12 @@ import {
 	tokenFingerprint,
 } from '../nodes/Talkdesk/auth';
 import { withStoredCredential } from '../nodes/shared/credentialRequest';
+import {
+	CLAIM_SETTLED,
+	claimToStore,
+	renewalClaimProperty,
+	stopIfClaimOnly,
+} from '../nodes/shared/renewal';
 
 /**
  * A Talkdesk client-credentials app. The token is fetched by the credential's
@@ -113,13 +119,17 @@ export class TalkdeskApi implements ICredentialType {
 			type: 'hidden',
 			default: '',
 		},
+		renewalClaimProperty,
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return {
-			accessToken: await fetchTalkdeskToken(this.helpers.httpRequest, credentials),
-			issuedFor: tokenFingerprint(credentials),
-		};
+		return (
+			claimToStore(credentials, 'accessToken') ?? {
+				accessToken: await fetchTalkdeskToken(this.helpers.httpRequest, credentials),
+				issuedFor: tokenFingerprint(credentials),
+				...CLAIM_SETTLED,
+			}
+		);
 	}
 
 	// A token fetched before the client, secret, region or scopes changed is not sent:
@@ -129,6 +139,7 @@ export class TalkdeskApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
+		stopIfClaimOnly(credentials);
 		const current = credentials.issuedFor === tokenFingerprint(credentials);
 		return withStoredCredential(
 			requestOptions,

@@ -33,6 +33,7 @@ export const ameyoSpec: ProviderSpec = {
 		// Expiry may also come as a 500 (or a legacy command's 200) naming the session.
 		isExpired: (response) => response.statusCode !== 401 && isSessionError(bodyOf(response)),
 		expirableField: 'sessionId',
+		recordsClaims: true,
 	},
 };
 

@@ -17,7 +17,7 @@ export const talkdeskSpec: ProviderSpec = {
 	baseUrl: talkdeskApiBaseUrl,
 	detectError: detectTalkdeskError,
 	// A 401 reaches n8n, which runs the credential's token fetch again, once.
-	renewal: { statuses: [401], expirableField: 'accessToken' },
+	renewal: { statuses: [401], expirableField: 'accessToken', recordsClaims: true },
 };
 
 /** Talkdesk's scopes, and what each one allows (for a 403's message). */

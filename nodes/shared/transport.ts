@@ -14,7 +14,16 @@ import { redact, toNodeApiError } from './errors';
 import type { ProviderErrorInfo, SecretPattern, Secrets } from './errors';
 import { backoffDelay, isRetryable, parseRetryAfter } from './retry';
 import type { Failure } from './retry';
-import { awaitRenewalElsewhere, planRenewal } from './renewal';
+import {
+	awaitRenewalElsewhere,
+	claimOnlyData,
+	liveClaim,
+	newClaim,
+	planRenewal,
+	RELEASED_CLAIM,
+	RENEWAL_CLAIM,
+	renewedSince,
+} from './renewal';
 import { defaultRuntime } from './runtime';
 import type { Runtime } from './runtime';
 
@@ -73,6 +82,11 @@ export interface CredentialRenewal {
 	isExpired?(response: ProviderResponse): boolean;
 	/** The credential's hidden `expirable` field that preAuthentication fills. */
 	expirableField?: string;
+	/**
+	 * The credential records renewal claims (renewal.ts: `renewalClaimProperty`,
+	 * `claimToStore`, `stopIfClaimOnly`), so that processes agree on which one renews.
+	 */
+	recordsClaims?: boolean;
 	/** n8n's OAuth2 options for an OAuth2 credential. */
 	oauth2?: IOAuth2Options;
 }
@@ -173,7 +187,7 @@ export class ProviderClient {
 			oauth2: { tokenExpiredStatusCode: statusesForN8n, ...renewal?.oauth2 },
 		};
 		/** Set while this request carries out the renewal its process waits for. */
-		let renewing: { stale: string; done: () => void } | undefined;
+		let renewing: Renewal | undefined;
 		let firstUse = false;
 		let renewed = false;
 		/** Values stored by other executions this request has taken after an expiry. */
@@ -192,7 +206,7 @@ export class ProviderClient {
 				if (field !== undefined && sentValue === '' && !renewing && !firstUse) {
 					firstUse = true;
 					const plan = await this.planRenewal(field, sentValue);
-					renewing = typeof plan === 'object' ? plan : undefined;
+					renewing = typeof plan === 'object' ? await this.claimRenewal(plan, field) : undefined;
 					if (!renewing) continue;
 				}
 				const loggingIn = renewing !== undefined;
@@ -227,7 +241,7 @@ export class ProviderClient {
 							if (renewing && !lookedElsewhere && field !== undefined) {
 								lookedElsewhere = true;
 								const { stale } = renewing;
-								this.finishRenewal(renewing);
+								await this.endRenewal(renewing, field);
 								renewing = undefined;
 								if (await this.renewedElsewhere(field, stale)) continue;
 							}
@@ -240,8 +254,9 @@ export class ProviderClient {
 				} finally {
 					// The new session is stored before the request is sent: the others may go on.
 					if (renewing) {
-						this.finishRenewal(renewing);
+						const ended = renewing;
 						renewing = undefined;
+						await this.endRenewal(ended, field!);
 					}
 				}
 				if (response) {
@@ -260,9 +275,9 @@ export class ProviderClient {
 							? String((await this.readStored())?.[field] ?? '')
 							: sentValue;
 						const plan = await this.planRenewal(field, refused);
-						renewing = typeof plan === 'object' ? plan : undefined;
-						if (plan === undefined) adopted++;
-						else renewed = true;
+						renewing = typeof plan === 'object' ? await this.claimRenewal(plan, field) : undefined;
+						if (renewing || plan === 'waited') renewed = true;
+						else adopted++;
 						continue;
 					}
 				}
@@ -327,7 +342,7 @@ export class ProviderClient {
 	private async planRenewal(
 		field: string,
 		stale: string,
-	): Promise<{ stale: string; done: () => void } | 'waited' | undefined> {
+	): Promise<Renewal | 'waited' | undefined> {
 		const plan = await planRenewal(this.renewalKey(), field, stale, async () => {
 			const stored = await this.readStored();
 			if (stored) this.credentialsRead = Promise.resolve(stored);
@@ -340,19 +355,84 @@ export class ProviderClient {
 		return { stale, done: plan.done };
 	}
 
+	/**
+	 * The renewal this process is to carry out, agreed on with the other processes
+	 * through the claim recorded in the credential (see renewal.ts): `renewing` when
+	 * this request renews, undefined when another process stored a new value meanwhile
+	 * (this process's waiters then read it).
+	 */
+	private async claimRenewal(
+		renewing: Renewal,
+		field: string,
+	): Promise<Renewal | undefined> {
+		const { runtime } = this;
+		const { stale } = renewing;
+		const adopt = () => {
+			this.finishRenewal(renewing);
+			return undefined;
+		};
+		if (this.spec.renewal?.recordsClaims !== true) return renewing;
+		const before = await this.readStored();
+		// Renewed since this process looked: recording a claim would store the old value again.
+		if (renewedSince(before, field, stale)) return adopt();
+		if (liveClaim(before, runtime.now()) === undefined) {
+			const mine = newClaim(runtime.now(), runtime.random);
+			await this.recordClaim(field, stale, mine);
+			renewing.claim = mine;
+			// Every process that claimed at about the same time has written by now: the
+			// claim stored is the last one written, the same for all of them.
+			await runtime.sleep(CLAIM_SETTLE_MS);
+			const stored = await this.readStored();
+			if (renewedSince(stored, field, stale)) return adopt();
+			if (stored?.[RENEWAL_CLAIM] === mine) return renewing;
+		}
+		// Another process renews: use what it stores, or renew after all if nothing comes.
+		if (await this.renewedElsewhere(field, stale, CLAIM_WAIT)) return adopt();
+		return renewing;
+	}
+
+	/** Stores `claim` in the credential without sending anything (see renewal.ts). */
+	private async recordClaim(field: string, stale: string, claim: string): Promise<void> {
+		const { ctx, spec } = this;
+		const credentials = await this.credentials();
+		const options = this.withCredential(credentials, {}, undefined);
+		options.credentialsDecrypted!.data = claimOnlyData(credentials, field, claim, stale);
+		// The credential's authenticate stops this request: it never reaches the provider.
+		await ctx.helpers.httpRequestWithAuthentication
+			.call(ctx, spec.credentialType, { method: 'GET', url: spec.baseUrl(credentials) }, options)
+			.catch(() => undefined);
+	}
+
+	/**
+	 * After the request that renewed: its process's waiters go on, and a claim its
+	 * renewal did not settle (the login or token fetch failed) is released, so that
+	 * the next attempt anywhere does not wait for it.
+	 */
+	private async endRenewal(renewing: Renewal, field: string): Promise<void> {
+		this.finishRenewal(renewing);
+		if (renewing.claim === undefined) return;
+		const stored = await this.readStored();
+		if (stored?.[RENEWAL_CLAIM] === renewing.claim && !renewedSince(stored, field, renewing.stale))
+			await this.recordClaim(field, renewing.stale, RELEASED_CLAIM);
+	}
+
 	private finishRenewal(renewing: { done: () => void }): void {
 		renewing.done();
 		// The next request of this client reads what the renewal stored.
 		this.credentialsRead = undefined;
 	}
 
-	private async renewedElsewhere(field: string, stale: string): Promise<boolean> {
+	private async renewedElsewhere(
+		field: string,
+		stale: string,
+		wait = RENEWAL_ELSEWHERE,
+	): Promise<boolean> {
 		const found = await awaitRenewalElsewhere(
 			field,
 			stale,
 			async () => await this.readStored(),
 			async (ms) => await this.runtime.sleep(ms),
-			RENEWAL_ELSEWHERE,
+			wait,
 		);
 		if (found) this.credentialsRead = undefined;
 		return found;
@@ -390,8 +470,18 @@ export class ProviderClient {
 	}
 }
 
+/** A renewal this request carries out for its process: `claim` when recorded for the others. */
+type Renewal = { stale: string; done: () => void; claim?: string };
+
 /** How long a failed renewal looks for the session another process stored. */
 const RENEWAL_ELSEWHERE = { waitMs: 5_000, everyMs: 250 };
+/** How long a process that lost the claim waits for the winner's token or session. */
+const CLAIM_WAIT = { waitMs: 15_000, everyMs: 250 };
+/**
+ * From writing a claim to reading which one won: longer than any process takes from
+ * reading "no claim" to writing its own, on a busy machine too.
+ */
+export const CLAIM_SETTLE_MS = 1_000;
 
 /** The credential's secrets: its secret fields, and any OAuth2 token n8n keeps with it. */
 function secretValues(spec: ProviderSpec, credentials: ICredentialDataDecryptedObject): string[] {

@@ -4,6 +4,8 @@
  * Talkdesk receives for every operation and filter, and the items n8n gets back.
  */
 import { TalkdeskApi } from '../../credentials/TalkdeskApi.credentials';
+import { RELEASED_CLAIM } from '../../nodes/shared/renewal';
+import { CLAIM_SETTLE_MS } from '../../nodes/shared/transport';
 import { Talkdesk } from '../../nodes/Talkdesk/Talkdesk.node';
 import { runNode } from '../helpers/run-node';
 import type { RunNodeResult } from '../helpers/run-node';
@@ -133,6 +135,27 @@ describe('credential: the token', () => {
 			auths.slice(1).map(() => `Bearer ${credentials.accessToken as string}`),
 		);
 		expect(credentials.accessToken).not.toBe(stale);
+	});
+
+	it('the first token is claimed in the credential before it is fetched (queue mode: one process fetches), without a request', async () => {
+		const credentials = credentialsFor();
+		const result = await run({ operation: 'getMany', limit: 5 }, { credentials });
+		expect(result.error).toBeUndefined();
+		// Recording the claim sent nothing: one token request, one listing.
+		expect(sandbox.requests.filter((r) => r.provider === 'talkdesk')).toHaveLength(2);
+		expect(runtime.sleeps).toEqual([CLAIM_SETTLE_MS]);
+		// The token stored with it settled the claim.
+		expect(credentials.accessToken).toMatch(/^td_at_/);
+		expect(credentials.renewalClaim).toBe('');
+	});
+
+	it('a token fetch that fails releases its claim, so the next attempt anywhere does not wait', async () => {
+		const wrong = 'not-the-secret-XYZ-123';
+		const credentials = credentialsFor({ ...TALKDESK_CLIENT, secret: wrong });
+		const result = await run({ operation: 'getMany', limit: 5 }, { credentials });
+		expect(result.error?.message).toContain('invalid_client');
+		expect(credentials.renewalClaim).toBe(RELEASED_CLAIM);
+		expect(credentials.accessToken).toBe('');
 	});
 
 	it('a wrong client secret fails with a clear message before any API request, without the secret', async () => {
@@ -329,7 +352,8 @@ describe('Callback → Get Many', () => {
 		const retried = await run({ operation: 'getMany', limit: 5 });
 		expect(retried.error).toBeUndefined();
 		expect(apiRequests()).toHaveLength(2);
-		expect(runtime.sleeps).toHaveLength(1);
+		// The first token's claim settling (see renewal.ts), then one retry.
+		expect(runtime.sleeps).toEqual([CLAIM_SETTLE_MS, expect.any(Number)]);
 
 		sandbox.faults.add({
 			provider: 'talkdesk',
@@ -616,9 +640,10 @@ describe('Callback → Dispatch Now', () => {
 		});
 		expect(result.error).toBeUndefined();
 		expect(apiRequests()).toHaveLength(2);
-		// At least the 7 s Talkdesk asked for (plus the transport's jitter).
-		expect(runtime.sleeps).toHaveLength(1);
-		expect(runtime.sleeps[0]).toBeGreaterThanOrEqual(7000);
+		// The first token's claim settling, then at least the 7 s Talkdesk asked for
+		// (plus the transport's jitter).
+		expect(runtime.sleeps).toEqual([CLAIM_SETTLE_MS, expect.any(Number)]);
+		expect(runtime.sleeps[1]).toBeGreaterThanOrEqual(7000);
 		expect(sandbox.talkdesk.dispatches()).toHaveLength(before + 1);
 	});
 

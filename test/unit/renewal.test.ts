@@ -14,11 +14,19 @@ import { NodeApiError } from 'n8n-workflow';
 import type {
 	IAdditionalCredentialOptions,
 	ICredentialDataDecryptedObject,
+	IDataObject,
 	IHttpRequestOptions,
 	INode,
 	JsonObject,
 } from 'n8n-workflow';
 
+import {
+	CLAIM_TTL_MS,
+	claimToStore,
+	RELEASED_CLAIM,
+	RENEWAL_CLAIM,
+	stopIfClaimOnly,
+} from '../../nodes/shared/renewal';
 import { defaultRetryPolicy } from '../../nodes/shared/retry';
 import type { Runtime } from '../../nodes/shared/runtime';
 import type {
@@ -75,6 +83,8 @@ class World {
 	refusedLogins = 0;
 	/** The session each API request carried. */
 	sent: string[] = [];
+	/** Claims stored by requests that went no further. */
+	claimsRecorded: string[] = [];
 	private sessions = 0;
 
 	expire() {
@@ -114,14 +124,24 @@ function contextIn(world: World): RequestContext {
 			) {
 				const data = { ...(credentialOptions?.credentialsDecrypted?.data ?? world.stored) };
 				if (data.sessionId === '') {
-					// n8n's preAuthentication: log in, store, then send.
+					// n8n's preAuthentication: log in (or, asked to, only record a claim as the
+					// package's credentials do), store, then authenticate and send.
+					const claim = claimToStore(data, 'sessionId');
+					let output: IDataObject;
 					try {
-						data.sessionId = await world.login();
+						output = claim ?? { sessionId: await world.login(), [RENEWAL_CLAIM]: '' };
 					} catch (error) {
 						throw new NodeApiError(node, error as JsonObject);
 					}
 					await yieldToOthers();
-					world.stored = { ...world.stored, sessionId: data.sessionId };
+					world.stored = { ...world.stored, ...(output as ICredentialDataDecryptedObject) };
+					Object.assign(data, output);
+					try {
+						stopIfClaimOnly(data);
+					} catch (error) {
+						world.claimsRecorded.push(String(output[RENEWAL_CLAIM]));
+						throw new NodeApiError(node, error as JsonObject);
+					}
 				}
 				await yieldToOthers();
 				world.sent.push(String(data.sessionId));
@@ -251,5 +271,91 @@ describe('renewing a session once per expiry', () => {
 		// One login attempt for the four, and the wait for another process's session is bounded.
 		expect(world.refusedLogins).toBe(1);
 		expect(clock - started).toBeLessThanOrEqual(5_000);
+	});
+});
+
+describe('across processes, the credential records who renews (credentials that record claims)', () => {
+	const claiming: ProviderSpec = { ...spec, renewal: { ...spec.renewal, recordsClaims: true } };
+	/**
+	 * A sleep lets the other processes run on for about as long (a step per 10 ms);
+	 * each claim draws its own number.
+	 */
+	let draws = 0;
+	const settlingRuntime: Runtime = {
+		...runtime,
+		random: () => (++draws * 0.618_033_988_7) % 1,
+		sleep: async (ms) => {
+			clock += ms;
+			await yieldToOthers(Math.ceil(ms / 10));
+		},
+	};
+	const burstOn = async (Process: ClientClass, world: World, count: number) =>
+		await Promise.allSettled(
+			Array.from({ length: count }, async () => {
+				const client = new Process(world.context(), claiming, settlingRuntime);
+				return (await client.request(get)).statusCode;
+			}),
+		);
+	const threeProcesses = () => [loadProcess(), loadProcess(), loadProcess()];
+
+	it('first use on three processes at once: one login, no refused one, every execution served', async () => {
+		const world = new World();
+		const results = await Promise.all(threeProcesses().map((p) => burstOn(p, world, 4)));
+		expect(statuses(results.flat())).toEqual(Array(12).fill(200));
+		expect([world.logins, world.refusedLogins]).toEqual([1, 0]);
+		// Each process recorded one claim (its renewing request's), no request carried one out.
+		expect(world.claimsRecorded).toHaveLength(3);
+		expect(world.sent.every((sent) => sent === 'session-1')).toBe(true);
+		expect(world.stored[RENEWAL_CLAIM]).toBe('');
+	});
+
+	it('an expiry met on three processes at once: one more login, none refused', async () => {
+		const world = new World();
+		const processes = threeProcesses();
+		await burstOn(processes[0], world, 1);
+		world.expire();
+		const results = await Promise.all(processes.map((p) => burstOn(p, world, 4)));
+		expect(statuses(results.flat())).toEqual(Array(12).fill(200));
+		expect([world.logins, world.refusedLogins]).toEqual([2, 0]);
+		expect(new Set(world.sent.slice(1 + 12))).toEqual(new Set(['session-2']));
+	});
+
+	it('a claim older than its time to live is passed over: the renewal does not wait for it', async () => {
+		const world = new World();
+		world.stored[RENEWAL_CLAIM] = `${clock - CLAIM_TTL_MS - 1}:abandoned`;
+		const started = clock;
+		expect(statuses(await burstOn(loadProcess(), world, 1))).toEqual([200]);
+		expect(world.logins).toBe(1);
+		// Only the settling of its own claim.
+		expect(clock - started).toBe(1_000);
+	});
+
+	it('a live claim whose process never renews: waited for within a bound, then renewed here', async () => {
+		const world = new World();
+		world.stored[RENEWAL_CLAIM] = `${clock}:elsewhere`;
+		const started = clock;
+		expect(statuses(await burstOn(loadProcess(), world, 2))).toEqual([200, 200]);
+		expect([world.logins, world.refusedLogins]).toEqual([1, 0]);
+		expect(world.claimsRecorded).toEqual([]);
+		expect(clock - started).toBeGreaterThanOrEqual(15_000);
+		expect(clock - started).toBeLessThanOrEqual(16_000);
+	});
+
+	it('a renewal that fails releases its claim: the next attempt, on another process, does not wait for it', async () => {
+		const world = new World();
+		const [first, second] = [loadProcess(), loadProcess()];
+		await burstOn(first, world, 1);
+		world.expire();
+		world.live = 'session-held-elsewhere';
+		expect(statuses(await burstOn(first, world, 2))).toEqual(['failed', 'failed']);
+		expect(world.claimsRecorded.at(-1)).toBe(RELEASED_CLAIM);
+		expect(world.stored[RENEWAL_CLAIM]).toBe(RELEASED_CLAIM);
+		// The session is free again: the other process claims and logs in without waiting
+		// for the released claim.
+		world.live = undefined;
+		const started = clock;
+		expect(statuses(await burstOn(second, world, 1))).toEqual([200]);
+		expect(clock - started).toBe(1_000);
+		expect(world.logins).toBe(2);
 	});
 });
