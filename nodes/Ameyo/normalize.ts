@@ -1,8 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { numberOrNull, stringOrNull, toE164, withoutEmpty, withPastDue } from '../shared/callback';
+import {
+	numberOrNull,
+	stringOrNull,
+	toE164,
+	withoutEmpty,
+	withPastDueAt,
+} from '../shared/callback';
 import type { NormalizedCallback } from '../shared/callback';
-import { epochMsToIsoUtc } from '../shared/time';
+import { epochMs, epochMsToIsoUtc } from '../shared/time';
 
 /** A callback's number in E.164, national numbers with the credential's country code. */
 export function ameyoPhone(record: IDataObject, countryCallingCode: string): string | null {
@@ -20,14 +26,15 @@ export function normalizeAmeyoCallback(
 	countryCallingCode: string,
 	nowMs: number,
 ): NormalizedCallback {
-	const scheduledAt = epochMsToIsoUtc(record.callbackTime);
+	const scheduledMs = epochMs(record.callbackTime);
+	const scheduledAt = epochMsToIsoUtc(scheduledMs);
 	const calledAt = epochMsToIsoUtc(record.actualCallbackTime);
 	const customerId = numberOrNull(record.customerId);
 	const phoneInfo = (record.phoneInfo ?? {}) as IDataObject;
 	return {
 		id: stringOrNull(record.customerCallbackId) ?? '',
 		provider: 'ameyo',
-		status: calledAt ? 'completed' : withPastDue('scheduled', scheduledAt, nowMs),
+		status: calledAt ? 'completed' : withPastDueAt('scheduled', scheduledMs, nowMs),
 		providerStatus: null,
 		scheduledAt,
 		timezone: null,

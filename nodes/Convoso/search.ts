@@ -76,14 +76,15 @@ export async function* callbackPages(
 		budget: number,
 		from = 0,
 	): AsyncGenerator<IDataObject[]> {
-		const firstItems = first.items.slice(0, budget);
-		if (firstItems.length > 0) yield firstItems;
-		let offset = from + first.items.length;
-		if (first.items.length < Math.min(CALLBACK_PAGE_SIZE, budget) || offset >= first.total) return;
+		const firstLength = first.items.length;
+		// Handed over (spliced out): the page is not held while the rest of the listing is read.
+		if (firstLength > 0 && budget > 0) yield first.items.splice(0, budget);
+		let offset = from + firstLength;
+		if (firstLength < Math.min(CALLBACK_PAGE_SIZE, budget) || offset >= first.total) return;
 		if (!Number.isFinite(first.total)) {
 			yield* offsetPages((at, limit) => fetchPage(window, at, limit), {
 				pageSize: CALLBACK_PAGE_SIZE,
-				maxItems: budget - firstItems.length,
+				maxItems: budget - Math.min(firstLength, budget),
 				startOffset: offset,
 			});
 			return;

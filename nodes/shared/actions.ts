@@ -197,10 +197,11 @@ export async function runForEachItem(
 			const itemIndex = next++;
 			try {
 				const result = await operation(itemIndex);
-				results[itemIndex] = this.helpers.constructExecutionMetaData(
-					this.helpers.returnJsonArray(result),
-					{ itemData: { item: itemIndex } },
-				);
+				// What returnJsonArray and constructExecutionMetaData make, in one pass
+				// without their copies (a listing returns tens of thousands of records).
+				results[itemIndex] = Array.isArray(result)
+					? result.map((json) => ({ json, pairedItem: { item: itemIndex } }))
+					: [{ json: result, pairedItem: { item: itemIndex } }];
 				done[itemIndex] = true;
 			} catch (error) {
 				const nodeError = asNodeError(this.getNode(), error, itemIndex);
@@ -224,7 +225,8 @@ export async function runForEachItem(
 		const error = after.length ? withCarriedOut(failure.error, after) : failure.error;
 		throw runsAsTool(this) ? forAgent(error) : error;
 	}
-	return [results.flat()];
+	// One input item (a listing): its items as they are, not copied into a new array.
+	return [results.length === 1 ? results[0] : results.flat()];
 }
 
 function errorItem(nodeError: NodeApiError | NodeOperationError): IDataObject {

@@ -100,13 +100,22 @@ export type NormalizedCallback = {
  * spaces and dashes read as underscores). Unknown words give 'unknown'.
  */
 export function mapStatus(table: Record<string, CallbackStatus>, raw: unknown): CallbackStatus {
-	if (typeof raw !== 'string' || raw.trim() === '') return 'unknown';
-	const key = raw
-		.trim()
-		.toUpperCase()
-		.replace(/[\s-]+/g, '_');
-	return table[key] ?? 'unknown';
+	if (typeof raw !== 'string') return 'unknown';
+	// A provider uses a handful of status words: each is normalized once.
+	let key = statusKeys.get(raw);
+	if (key === undefined) {
+		key = raw
+			.trim()
+			.toUpperCase()
+			.replace(/[\s-]+/g, '_');
+		if (statusKeys.size >= 1_000) statusKeys.clear();
+		statusKeys.set(raw, key);
+	}
+	return (key !== '' && table[key]) || 'unknown';
 }
+
+/** Status words as mapStatus looks them up ("Past Due" → "PAST_DUE"). */
+const statusKeys = new Map<string, string>();
 
 /** A string, or null for empty values; numbers become strings (ids arrive as both). */
 export function stringOrNull(value: unknown): string | null {

@@ -13,15 +13,25 @@ import { InputError } from './errors';
  */
 
 export function assertZone(zone: unknown, field: string): string {
-	if (typeof zone !== 'string' || zone.trim() === '' || !IANAZone.isValidZone(zone.trim())) {
+	const name = typeof zone === 'string' ? zone.trim() : '';
+	if (validZones.has(name)) return name;
+	if (name === '' || !IANAZone.isValidZone(name)) {
 		throw new InputError(
 			field,
 			zone,
 			'an IANA time zone such as "America/New_York" or "Asia/Kolkata"',
 		);
 	}
-	return zone.trim();
+	if (validZones.size >= 1_000) validZones.clear();
+	validZones.add(name);
+	return name;
 }
+
+/**
+ * Zones already found valid: luxon asks Intl (a new formatter) every time, and the
+ * zone is checked for every item.
+ */
+const validZones = new Set<string>();
 
 const WALL_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?$/;
 // The offset must follow a time: in a bare date "2026-03-05" the "-05" is the day.
@@ -65,6 +75,9 @@ export function parseDateTimeInput(value: unknown, zone: string, field: string):
 
 	const text = value.trim();
 	if (HAS_OFFSET.test(text)) {
+		// The usual form read without luxon's parser (it runs for every item).
+		const ms = plainIsoToMs(text);
+		if (ms !== undefined) return DateTime.fromMillis(ms, { zone });
 		const instant = DateTime.fromISO(text.replace(' ', 'T'), { setZone: true });
 		if (!instant.isValid) throw fail();
 		return instant.setZone(zone);
@@ -155,27 +168,32 @@ const YEAR_1000_MS = Date.UTC(1000, 0, 1);
 const YEAR_10000_MS = Date.UTC(10_000, 0, 1);
 /** "YYYY-MM-DDTHH:" of the UTC hours seen lately: a listing's times share few hours. */
 const hourPrefixes = new Map<number, string>();
-/** "mm:ssZ" for every second of an hour. */
-const MINUTES_SECONDS = Array.from(
+/** "mm:ss" for every second of an hour; "mm:ssZ" the same closed. */
+const MINUTES_SECONDS_OPEN = Array.from(
 	{ length: 3600 },
 	(_, second) =>
-		`${String(Math.floor(second / 60)).padStart(2, '0')}:${String(second % 60).padStart(2, '0')}Z`,
+		`${String(Math.floor(second / 60)).padStart(2, '0')}:${String(second % 60).padStart(2, '0')}`,
 );
+const MINUTES_SECONDS = MINUTES_SECONDS_OPEN.map((text) => `${text}Z`);
+/** ".mmmZ" for every millisecond of a second. */
+const MILLIS = Array.from({ length: 1000 }, (_, ms) => `.${String(ms).padStart(3, '0')}Z`);
 
 /** Epoch milliseconds as ISO 8601 UTC, without milliseconds when they are zero (no luxon: hot paths use it). */
 export function msToIsoUtc(ms: number): string {
+	if (!(ms >= YEAR_1000_MS && ms < YEAR_10000_MS) || !Number.isInteger(ms))
+		return new Date(ms).toISOString().replace('.000Z', 'Z');
 	const hour = Math.floor(ms / HOUR_MS);
 	const inHour = ms - hour * HOUR_MS;
-	if (inHour % 1000 !== 0 || !(ms >= YEAR_1000_MS && ms < YEAR_10000_MS))
-		return new Date(ms).toISOString().replace('.000Z', 'Z');
-	// A whole second of a four-digit year: two shared pieces instead of a Date and two strings.
+	// A four-digit year: shared pieces instead of a Date and two strings.
 	let prefix = hourPrefixes.get(hour);
 	if (prefix === undefined) {
 		if (hourPrefixes.size >= 50_000) hourPrefixes.clear();
 		prefix = new Date(hour * HOUR_MS).toISOString().slice(0, 14);
 		hourPrefixes.set(hour, prefix);
 	}
-	return prefix + MINUTES_SECONDS[inHour / 1000];
+	const millis = inHour % 1000;
+	if (millis === 0) return prefix + MINUTES_SECONDS[inHour / 1000];
+	return prefix + MINUTES_SECONDS_OPEN[(inHour - millis) / 1000] + MILLIS[millis];
 }
 
 /** The ISO form providers send ("2026-03-05T14:30:00Z", "...14:30:00.250+05:30"), read without luxon. */
@@ -314,8 +332,14 @@ export function isoToMs(value: unknown): number | null {
 
 /** Epoch milliseconds (a number or numeric string) as ISO UTC, or null. */
 export function epochMsToIsoUtc(value: unknown): string | null {
-	const ms = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) return null;
+	const ms = epochMs(value);
+	if (ms === null) return null;
 	if (ms < YEAR_10000_MS) return msToIsoUtc(ms);
 	return toIsoUtc(DateTime.fromMillis(ms, { zone: 'utc' }));
+}
+
+/** Epoch milliseconds given as a number or its text; null when empty, not a number, or not after 1970. */
+export function epochMs(value: unknown): number | null {
+	const ms = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? ms : null;
 }

@@ -31,6 +31,16 @@ export interface ProfileSummary {
 	windowed: boolean;
 	functions: ProfileEntry[];
 	files: ProfileEntry[];
+	/** The same time by whose code ran: the package's, n8n's, other libraries', Node's. */
+	owners: ProfileEntry[];
+}
+
+/** Whose code a profiled file is. */
+export function ownerOf(where: string): string {
+	if (where.startsWith('dist/')) return 'the package';
+	if (/^node_modules\/(n8n-core|n8n-workflow|@n8n)\//.test(where)) return 'n8n';
+	if (where.startsWith('node_modules/')) return 'other libraries (axios, luxon, ...)';
+	return 'Node.js (node:, native, garbage collector)';
 }
 
 /** A script's URL without anything of the machine it ran on: from dist/, node_modules/ or node:. */
@@ -83,5 +93,13 @@ export function summarizeProfile(
 			.sort((a, b) => b[1] - a[1])
 			.slice(0, top)
 			.map(([name, us]) => ({ name, ms: us / 1000, share: total > 0 ? us / total : 0 }));
-	return { totalMs: total / 1000, windowed, functions: ranked(functions), files: ranked(files) };
+	const owners = new Map<string, number>();
+	for (const [where, us] of files) owners.set(ownerOf(where), (owners.get(ownerOf(where)) ?? 0) + us);
+	return {
+		totalMs: total / 1000,
+		windowed,
+		functions: ranked(functions),
+		files: ranked(files),
+		owners: ranked(owners),
+	};
 }

@@ -10,7 +10,7 @@
  *   BENCH_ONLY=B1,B2 BENCH_ROUNDS=2 npm run bench    a quick run of some benchmarks
  *
  * Environment: BENCH_ONLY (B1, B1b, B2, B3, B4, comma-separated), BENCH_ROUNDS (rounds of
- * every benchmark), BENCH_PROFILE=0 (no CPU profile of B1), BENCH_OUT (the report's file,
+ * every benchmark), BENCH_PROFILE=0 (no CPU profiles of B1 and B3), BENCH_OUT (the report's file,
  * default BENCHMARKS.md), BENCH_CONCURRENCY (B3, default 8), BENCH_REPORT=1 (no run: the report of
  * the last run written again from its raw results in .tmp/bench/results.json).
  */
@@ -179,8 +179,6 @@ function groupsOf(
 				],
 				task: { count: 1000, latencyMs: 20, rateLimit: B3_RATE_LIMIT, concurrency },
 				timeoutMs: 420_000,
-				// Talkdesk's create is a Preview: one round, to keep the run near 15 minutes.
-				...(provider === 'talkdesk' && { rounds: 1 }),
 			}));
 		case 'B4':
 			return (['convoso', 'talkdesk', 'speko', 'ameyo'] as Provider[]).map((provider) => ({
@@ -530,6 +528,14 @@ function profileLines(run: Run | undefined, label: string): string[] {
 				.join(', ') +
 			'.',
 		'',
+		...(p.owners
+			? [
+					'By whose code: ' +
+						p.owners.map((o) => `${o.name} ${(o.share * 100).toFixed(0)}%`).join(', ') +
+						'.',
+					'',
+				]
+			: []),
 	];
 	return lines;
 }
@@ -930,6 +936,11 @@ function limitWordsB2(provider: Provider, event: string): string {
 	}
 }
 
+/** The CPU profile of a benchmark's group, when one was taken. */
+function profileOf(results: Results, bench: BenchId, group: string): ProfileSummary | undefined {
+	return results.runs.find((r) => r.bench === bench && r.group === group && r.profile)?.profile;
+}
+
 function sectionB3(results: Results, groups: Group[], concurrency: number): Section {
 	const tables: Section['tables'] = [];
 	const limits: string[] = [];
@@ -1016,6 +1027,11 @@ function sectionB3(results: Results, groups: Group[], concurrency: number): Sect
 					format: count,
 				},
 				{
+					label: `Connections opened (n8n's request helper), ${label}`,
+					figure: checks(variant, 'newConnections'),
+					format: count,
+				},
+				{
 					label: `Outputs in input order, ${label}`,
 					figure: checks(variant, 'orderKept'),
 					format: count,
@@ -1047,11 +1063,18 @@ function sectionB3(results: Results, groups: Group[], concurrency: number): Sect
 				},
 			);
 		}
-		rows.push({
-			label: `429s seen, raw loop ${concurrency} at a time`,
-			figure: checks('raw-concurrent', 'rateLimited'),
-			format: count,
-		});
+		rows.push(
+			{
+				label: `429s seen, raw loop ${concurrency} at a time`,
+				figure: checks('raw-concurrent', 'rateLimited'),
+				format: count,
+			},
+			{
+				label: `Connections opened, raw loop ${concurrency} at a time`,
+				figure: checks('raw-concurrent', 'newConnections'),
+				format: count,
+			},
+		);
 		tables.push({ title: group.label, rows });
 		if (!hasOption) {
 			extra.push(
@@ -1084,31 +1107,50 @@ function sectionB3(results: Results, groups: Group[], concurrency: number): Sect
 				extraNumber(r, 'rateLimited'),
 			);
 			const server = serverPerItem(judged);
+			const connections = (variant: string) =>
+				results.single('B3', key, variant, (r) => extraNumber(r, 'newConnections'));
+			const nodeConnections = connections(judged);
+			const rawConnections = connections('raw-concurrent');
 			const words = [
 				`${group.label}: ${times(best.median)} one at a time (${judged === 'node' ? 'the node as it is' : `the node with concurrency ${concurrency}`}), with at most ${inFlight ? count(inFlight.median) : '?'} requests in flight and ${limited ? plural(limited.median, '429') : '? 429s'}.`,
 				`One at a time, an item takes ${perItem ? ms(perItem.median) : '?'} (${requestsPerItem ? count(requestsPerItem.median) : '?'} requests of 20 ms and the client's work); the sandbox's rate limit (${B3_RATE_LIMIT.maxInFlight} requests in flight, ${B3_RATE_LIMIT.perSecond} per second) would allow about ${times(ceiling)}, and the raw loop ${concurrency} at a time gets ${reference ? times(reference.median) : '?'}${rawLimited ? ` with ${plural(rawLimited.median, '429')}` : ''}.`,
-				`The node's process spends ${nodeCpu ? ms(nodeCpu.median) : '?'} of CPU per item, the raw loop's ${rawCpu ? ms(rawCpu.median) : '?'}, the sandbox ${server ? ms(server.median) : '?'}:`,
+				`The node's process spends ${nodeCpu ? ms(nodeCpu.median) : '?'} of CPU per item, the raw loop's ${rawCpu ? ms(rawCpu.median) : '?'}, the sandbox ${server ? ms(server.median) : '?'}${nodeConnections && rawConnections ? `; n8n's request helper opened ${count(nodeConnections.median)} connections for the node's ${count(requestsPerItem ? requestsPerItem.median * 1000 : 0)} requests (a new one per request), the raw loop ${count(rawConnections.median)} (kept alive)` : ''}:`,
 			];
 			if (inFlight && inFlight.median < Math.min(concurrency, B3_RATE_LIMIT.maxInFlight))
 				words.push(
 					'the node keeps fewer requests in flight than it may, so its concurrency stops it, not the API.',
 				);
-			else if (reference && reference.median >= 4)
+			else if (reference && reference.median >= 4) {
+				const owners = profileOf(results, 'B3', key)?.owners;
+				const share = (owner: string) =>
+					`${(((owners ?? []).find((o) => o.name === owner)?.share ?? 0) * 100).toFixed(0)}%`;
 				words.push(
-					`with the waits overlapped, the node's own work per item (n8n's per-item parameters and request helper, the transport, ${group.provider === 'convoso' ? 'the read back, ' : ''}normalizing) is what is left: not the API nor its rate limit.`,
+					owners
+						? `with the waits overlapped, the node's process is busy with the items: of its CPU time (the profile below), n8n's code takes ${share('n8n')} (each item's parameters and expressions, the request helper), other libraries ${share('other libraries (axios, luxon, ...)')}, Node.js ${share('Node.js (node:, native, garbage collector)')}, and the package's own code ${share('the package')}: n8n's per-item work, not the API nor its rate limit.`
+						: `with the waits overlapped, the node's own work per item (n8n's per-item parameters and request helper, the transport, ${group.provider === 'convoso' ? 'the read back, ' : ''}normalizing) is what is left: not the API nor its rate limit.`,
 				);
+			}
 			else
 				words.push(
 					`${nodeCpu && rawCpu && nodeCpu.median > 1.5 * rawCpu.median ? `the node's own work per item (${times(nodeCpu.median / rawCpu.median)} the raw loop's CPU) costs it the difference to the raw loop, and ` : ''}even the raw loop stays under 4× with ${rawLimited && rawLimited.median > 0 ? 'the rate limit turning requests away' : 'no 429: the CPU of the machine (the sandbox and the client on 2 cores shared with other processes, load average ' + LOAD.start.toFixed(1) + ' at the start) bounds it here'}.`,
 				);
 			limits.push(words.join(' '));
 		}
+		const profiled = profileOf(results, 'B3', key);
+		if (profiled)
+			extra.push(
+				'',
+				...profileLines(
+					{ profile: profiled } as Run,
+					`${group.label}, the node with concurrency ${concurrency}`,
+				),
+			);
 	}
 	return {
 		id: 'B3',
 		title: 'B3: bulk create, 1,000 items at 20 ms per answer',
 		intro: [
-			`1,000 input items (lead or number, time and comment by expression, a distinct comment each) through Create, every sandbox answer delayed by 20 ms, the sandbox's rate limit on: at most ${B3_RATE_LIMIT.maxInFlight} requests in flight and ${B3_RATE_LIMIT.perSecond} per second (429 with Retry-After: ${B3_RATE_LIMIT.retryAfterSeconds} beyond). The reference "one at a time" is a raw fetch loop sending the node's requests for one item after the other (Convoso: the insert, then the read back by id; Talkdesk: the POST); the speed-up is its time over the variant's, taken per round. Convoso's Calling Hours are off (with them on, the node first reads the lead: one more request per item). After each run the sandbox's callbacks are checked: each input's callback once, none lost, none twice; and the node's outputs: in input order, each paired with its input item.`,
+			`1,000 input items (lead or number, time and comment by expression, a distinct comment each) through Create, every sandbox answer delayed by 20 ms, the sandbox's rate limit on: at most ${B3_RATE_LIMIT.maxInFlight} requests in flight and ${B3_RATE_LIMIT.perSecond} per second (429 with Retry-After: ${B3_RATE_LIMIT.retryAfterSeconds} beyond). The reference "one at a time" is a raw fetch loop sending the node's requests for one item after the other (Convoso: the insert, then the read back by id; Talkdesk: the POST); the speed-up is its time over the variant's, taken per round. Talkdesk's token is fetched before the measured part, by the node (a one-callback listing, as in B1) and by the raw loops alike. Convoso's Calling Hours are off (with them on, the node first reads the lead: one more request per item). After each run the sandbox's callbacks are checked: each input's callback once, none lost, none twice; and the node's outputs: in input order, each paired with its input item.`,
 		],
 		tables,
 		limits,
@@ -1414,6 +1456,11 @@ async function main(): Promise<void> {
 		if (bench === 'B1' && config.profile) {
 			for (const group of groups)
 				plan.push({ bench, group, variant: 'node-on', round: -1, profile: true });
+		}
+		if (bench === 'B3' && config.profile) {
+			for (const group of groups)
+				if (group.variants.includes('node-concurrency'))
+					plan.push({ bench, group, variant: 'node-concurrency', round: -1, profile: true });
 		}
 	}
 

@@ -4,6 +4,8 @@
  * Convoso and Speko callbacks. No duration is asserted: concurrency shows in the
  * counters (requests in flight at once), not in timings.
  */
+import { Agent, request as httpRequest } from 'node:http';
+
 import { startSandbox } from '../sandbox/server';
 import type { Sandbox } from '../sandbox/server';
 import { readAnswer } from './answer';
@@ -54,6 +56,35 @@ describe('Sandbox traffic counters', () => {
 		expect(served.body.traffic.convoso.requests).toBe(2);
 		await fetch(`${sandbox.url}/_sandbox/traffic`, { method: 'DELETE' });
 		expect(sandbox.traffic()).toEqual({});
+	});
+
+	it('counts the requests that came on a connection of their own', async () => {
+		sandbox.resetTraffic();
+		// Without an agent each request opens and closes its own connection; with a
+		// keep-alive agent of one socket, the second comes on the first's.
+		const keptAlive = new Agent({ keepAlive: true, maxSockets: 1 });
+		const send = (agent: Agent | false) =>
+			new Promise<number>((resolve, reject) => {
+				const request = httpRequest(
+					`${sandbox.baseUrls.convoso}/callbacks/search`,
+					{
+						method: 'POST',
+						agent,
+						headers: { 'content-type': 'application/x-www-form-urlencoded' },
+					},
+					(response) => {
+						response.resume();
+						response.on('end', () => resolve(response.statusCode ?? 0));
+					},
+				);
+				request.on('error', reject);
+				request.end(new URLSearchParams({ auth_token: TOKEN, limit: '1' }).toString());
+			});
+		expect([await send(false), await send(false)]).toEqual([200, 200]);
+		expect(sandbox.traffic().convoso).toMatchObject({ requests: 2, newConnections: 2 });
+		expect([await send(keptAlive), await send(keptAlive)]).toEqual([200, 200]);
+		keptAlive.destroy();
+		expect(sandbox.traffic().convoso).toMatchObject({ requests: 4, newConnections: 3 });
 	});
 });
 

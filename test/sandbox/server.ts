@@ -109,6 +109,8 @@ export interface ProviderTraffic {
 	rateLimited: number;
 	/** The most requests being answered at the same time. */
 	maxInFlight: number;
+	/** Requests that came on a connection of their own (not on one kept alive). */
+	newConnections: number;
 }
 
 export interface SandboxOptions {
@@ -232,7 +234,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		};
 		requests.push(recorded);
 
-		const ticket = traffic.admit(provider.name);
+		const ticket = traffic.admit(provider.name, req.socket);
 		const answer = async (response: SandboxResponse): Promise<void> => {
 			if (latencyMs > 0) await timers.wait(latencyMs);
 			const bytes = send(res, response);
@@ -462,6 +464,8 @@ class TrafficMeter {
 	private readonly inFlight = new Map<string, number>();
 	/** Real-clock times of the requests let through in the last second, per provider. */
 	private readonly admitted = new Map<string, number[]>();
+	/** The connections requests have come on. */
+	private readonly connections = new WeakSet<object>();
 
 	constructor(private readonly limits: Partial<Record<string, RateLimit>>) {
 		for (const [provider, limit] of Object.entries(limits)) {
@@ -483,6 +487,7 @@ class TrafficMeter {
 				dropped: 0,
 				rateLimited: 0,
 				maxInFlight: 0,
+				newConnections: 0,
 			};
 			this.counters.set(provider, counter);
 		}
@@ -490,9 +495,13 @@ class TrafficMeter {
 	}
 
 	/** A request arrived: counts it, and tells whether the rate limit turns it away. */
-	admit(provider: string) {
+	admit(provider: string, connection?: object) {
 		const counter = this.of(provider);
 		counter.requests += 1;
+		if (connection && !this.connections.has(connection)) {
+			this.connections.add(connection);
+			counter.newConnections += 1;
+		}
 		const limit = this.limits[provider];
 		const busy = this.inFlight.get(provider) ?? 0;
 		let limited = false;
