@@ -149,21 +149,34 @@ export function numberOrNull(value: unknown): number | null {
 export function toE164(phone: unknown, countryCallingCode?: string | null): string | null {
 	const raw = stringOrNull(phone);
 	if (raw === null) return null;
-	const digits = raw.replace(/[^\d]/g, '');
+	const digits = digitsOf(raw);
 	if (digits === '') return raw;
-	if (raw.trim().startsWith('+')) return isE164(`+${digits}`) ? `+${digits}` : raw;
-	if (raw.trim().startsWith('00'))
-		return isE164(`+${digits.slice(2)}`) ? `+${digits.slice(2)}` : raw;
-	const code = (countryCallingCode ?? '').replace(/[^\d]/g, '');
+	if (raw.startsWith('+')) return asE164('', digits) ?? raw;
+	if (raw.startsWith('00')) return asE164('', digits.slice(2)) ?? raw;
+	const code = digitsOf(countryCallingCode ?? '');
 	if (code === '') return raw;
 	// North American numbers are often stored with the leading 1 already.
 	if (code === '1' && digits.length === 11 && digits.startsWith('1')) return `+${digits}`;
-	const national = digits.replace(/^0+/, '');
-	return isE164(`+${code}${national}`) ? `+${code}${national}` : raw;
+	const national = digits.startsWith('0') ? digits.replace(/^0+/, '') : digits;
+	return asE164(code, national) ?? raw;
 }
 
-function isE164(value: string): boolean {
-	return /^\+[1-9]\d{6,14}$/.test(value);
+const ONLY_DIGITS = /^\d*$/;
+
+/** The digits of a text; the text itself when it has nothing else (most stored numbers). */
+function digitsOf(text: string): string {
+	return ONLY_DIGITS.test(text) ? text : text.replace(/[^\d]/g, '');
+}
+
+/**
+ * "+" and the digits when they make an E.164 number (7 to 15 digits, not starting
+ * with 0), else null. Checked on the parts: every record of a listing has a phone.
+ */
+function asE164(code: string, rest: string): string | null {
+	const length = code.length + rest.length;
+	const first = code === '' ? rest : code;
+	if (length < 7 || length > 15 || first.startsWith('0')) return null;
+	return `+${code}${rest}`;
 }
 
 /** The object without its null and undefined fields (for `details`). */

@@ -203,4 +203,32 @@ describe('toE164', () => {
 			{ numRuns: 300 },
 		);
 	});
+
+	it('reads any phone-like text as the plain regular-expression reading does', () => {
+		// The reading before the fast paths for digit-only numbers: the reference.
+		const reference = (phone: string, code: string): string | null => {
+			const raw = phone.trim();
+			if (raw === '') return null;
+			const digits = raw.replace(/[^\d]/g, '');
+			const valid = (value: string) => /^\+[1-9]\d{6,14}$/.test(value);
+			if (digits === '') return raw;
+			if (raw.startsWith('+')) return valid(`+${digits}`) ? `+${digits}` : raw;
+			if (raw.startsWith('00')) return valid(`+${digits.slice(2)}`) ? `+${digits.slice(2)}` : raw;
+			const country = code.replace(/[^\d]/g, '');
+			if (country === '') return raw;
+			if (country === '1' && digits.length === 11 && digits.startsWith('1')) return `+${digits}`;
+			const national = digits.replace(/^0+/, '');
+			return valid(`+${country}${national}`) ? `+${country}${national}` : raw;
+		};
+		fc.assert(
+			fc.property(
+				fc.stringMatching(/^[ +0-9().-]{0,20}$/),
+				fc.constantFrom('1', '+1', '44', '91', '0', '07', '', ' 9 7 7 '),
+				(phone, code) => {
+					expect(toE164(phone, code)).toBe(reference(phone, code));
+				},
+			),
+			{ numRuns: 2000 },
+		);
+	});
 });

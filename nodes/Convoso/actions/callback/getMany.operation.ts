@@ -119,7 +119,8 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 		0,
 		readConcurrency(this, itemIndex),
 	);
+	const now = client.runtime.now();
 	return await collectPages(pages, (record) =>
-		simplify ? normalizeConvosoCallback(record, account, client.runtime.now()) : record,
+		simplify ? normalizeConvosoCallback(record, account, now) : record,
 	);
 };
