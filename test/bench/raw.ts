@@ -2,7 +2,9 @@
  * The references the nodes are measured against: plain `fetch` loops that send the
  * requests the nodes send (same endpoints, parameters and page sizes), JSON.parse each
  * answer and keep every item, so time and memory compare like for like. No retries,
- * no validation, no normalization: the least work that gets the same data.
+ * no validation, no normalization: the least work that gets the same data. The list
+ * loops can also send through n8n's request helper (the worker's helper loops): the
+ * least any n8n node does for the same data.
  */
 import { DateTime } from 'luxon';
 
@@ -69,17 +71,34 @@ export interface ListOptions {
 	limit?: number;
 	/** Talkdesk token or Ameyo session, obtained beforehand. */
 	auth?: string;
+	/** How each request is sent: `fetch` unless given (the helper loops pass n8n's request helper). */
+	send?: Send;
 }
+
+export interface SendInit {
+	method?: string;
+	headers?: Record<string, string>;
+	body?: string;
+}
+
+/** Sends one request and reads its answer as text. */
+export type Send = (url: string, init: SendInit) => Promise<{ status: number; text: string }>;
+
+export const fetchText: Send = async (url, init) => {
+	const response = await fetch(url, init);
+	return { status: response.status, text: await response.text() };
+};
 
 export async function convosoListAll(baseUrls: BaseUrls, options: ListOptions): Promise<Json[]> {
 	const pageSize = Math.min(LARGEST_PAGE.convoso, options.limit ?? Infinity);
+	const send = options.send ?? fetchText;
 	const page = async (offset: number) => {
-		const response = await fetch(`${baseUrls.convoso}/callbacks/search`, {
+		const response = await send(`${baseUrls.convoso}/callbacks/search`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/x-www-form-urlencoded' },
 			body: form({ offset, limit: pageSize, auth_token: SECRETS.convosoToken }),
 		});
-		const body = (await parsed(response)) as Json;
+		const body = JSON.parse(response.text) as Json;
 		const data = (body.data ?? body) as Json;
 		return { results: (data.results ?? []) as Json[], total: Number(data.total) };
 	};
@@ -106,12 +125,13 @@ export async function convosoListAll(baseUrls: BaseUrls, options: ListOptions): 
 
 export async function talkdeskListAll(baseUrls: BaseUrls, options: ListOptions): Promise<Json[]> {
 	const perPage = Math.min(LARGEST_PAGE.talkdesk, options.limit ?? Infinity);
+	const send = options.send ?? fetchText;
 	const page = async (number: number) => {
-		const response = await fetch(
+		const response = await send(
 			`${baseUrls.talkdesk}/schedule-callbacks?page=${number}&per_page=${perPage}`,
 			{ headers: { authorization: `Bearer ${options.auth}` } },
 		);
-		const body = (await parsed(response)) as Json;
+		const body = JSON.parse(response.text) as Json;
 		const embedded = body._embedded as Json | Json[] | undefined;
 		const callbacks = Array.isArray(embedded) ? embedded : ((embedded?.callbacks ?? []) as Json[]);
 		return { callbacks, totalPages: Number(body.total_pages ?? body.total_page) };
@@ -136,14 +156,14 @@ export async function talkdeskListAll(baseUrls: BaseUrls, options: ListOptions):
 /** Ameyo gives no total: pages one after another until a short page or the empty-list 500. */
 export async function ameyoListAll(baseUrls: BaseUrls, options: ListOptions): Promise<Json[]> {
 	const pageSize = Math.min(LARGEST_PAGE.ameyo, options.limit ?? Infinity);
+	const send = options.send ?? fetchText;
 	const items: Json[] = [];
 	for (let offset = 0; ; offset += pageSize) {
-		const response = await fetch(
+		const { status, text } = await send(
 			`${baseUrls.ameyo}/ameyorestapi/voice/customerCallbacks/getFiltered?offset=${offset}&campaignId=${AMEYO_CAMPAIGN}&limit=${pageSize}`,
 			{ headers: { sessionId: options.auth ?? '' } },
 		);
-		const text = await response.text();
-		if (response.status === 500 && text === '') return items;
+		if (status === 500 && text === '') return items;
 		const page = JSON.parse(text) as Json[];
 		for (const item of page) items.push(item);
 		if (options.limit !== undefined || page.length < pageSize) return items;

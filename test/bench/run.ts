@@ -125,7 +125,7 @@ function groupsOf(
 				key: provider,
 				provider,
 				label: `${name(provider)} ${count.toLocaleString('en-US')}`,
-				variants: ['raw', 'node-on', 'node-off'],
+				variants: ['raw', 'node-on', 'node-off', 'helper'],
 				task: { count, latencyMs: 0 },
 				timeoutMs: 180_000,
 			}));
@@ -134,7 +134,10 @@ function groupsOf(
 				key: provider,
 				provider,
 				label: `${name(provider)} ${count.toLocaleString('en-US')}`,
-				variants: provider === 'ameyo' ? ['raw', 'node-on'] : ['raw', 'node-on', 'raw-concurrent'],
+				variants:
+					provider === 'ameyo'
+						? ['raw', 'node-on']
+						: ['raw', 'node-on', 'node-off', 'raw-concurrent', 'helper-concurrent'],
 				task: { count, latencyMs: 150 },
 				timeoutMs: 240_000,
 			}));
@@ -556,6 +559,8 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 			const on = results.perRound(bench, key, 'node-on', 'raw', ratio('wallMs'));
 			const off = results.perRound(bench, key, 'node-off', 'raw', ratio('wallMs'));
 			const cpuOn = results.perRound(bench, key, 'node-on', 'raw', ratio('cpuMs'));
+			const helper = results.perRound(bench, key, 'helper', 'raw', ratio('wallMs'));
+			const offOverHelper = results.perRound(bench, key, 'node-off', 'helper', ratio('wallMs'));
 			const memOn = results.perRound(bench, key, 'node-on', 'raw', ratio('heapPeakMiB'));
 			const memOff = results.perRound(bench, key, 'node-off', 'raw', ratio('heapPeakMiB'));
 			const listed = results.single(bench, key, 'node-on', (r) => r.listRequests);
@@ -577,6 +582,16 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 				{
 					label: 'Simplify on ÷ raw loop, CPU time of the client process',
 					figure: cpuOn,
+					format: times,
+				},
+				{
+					label: "Raw loop through n8n's request helper ÷ raw loop, wall time",
+					figure: helper,
+					format: times,
+				},
+				{
+					label: "Simplify off ÷ raw loop through n8n's request helper, wall time",
+					figure: offOverHelper,
 					format: times,
 				},
 				{
@@ -609,6 +624,11 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 					target: exactly(n, `= ${n.toLocaleString('en-US')}`),
 				},
 				{ label: 'Raw loop, wall time', figure: rawMs, format: ms },
+				{
+					label: "Raw loop through n8n's request helper, wall time",
+					figure: results.single(bench, key, 'helper', (r) => r.wallMs),
+					format: ms,
+				},
 				{ label: 'Node, Simplify on, wall time', figure: nodeMs, format: ms },
 				{
 					label: 'Node, Simplify off, wall time',
@@ -626,8 +646,18 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 					format: ms,
 				},
 				{
+					label: "Raw loop through n8n's request helper, CPU time",
+					figure: results.single(bench, key, 'helper', (r) => r.cpuMs),
+					format: ms,
+				},
+				{
 					label: 'Node, Simplify on, CPU time',
 					figure: results.single(bench, key, 'node-on', (r) => r.cpuMs),
+					format: ms,
+				},
+				{
+					label: 'Node, Simplify off, CPU time',
+					figure: results.single(bench, key, 'node-off', (r) => r.cpuMs),
 					format: ms,
 				},
 				{
@@ -663,16 +693,22 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 			);
 			const nodeCpu = results.single(bench, key, 'node-on', (r) => r.cpuMs);
 			const rawCpu = results.single(bench, key, 'raw', (r) => r.cpuMs);
+			const onOverHelper = results.perRound(bench, key, 'node-on', 'helper', ratio('wallMs'));
 			if (on && on.median > 1.2 && nodeCpu && rawCpu && rawMs && nodeMs) {
 				limits.push(
-					`${group.label}, Simplify on ${times(on.median)} the raw loop: not the API (the raw loop gets the same ${n.toLocaleString('en-US')} callbacks with the same requests in ${ms(rawMs.median)}). The node's client process spends ${ms(nodeCpu.median)} of CPU against the raw loop's ${ms(rawCpu.median)} (${times(nodeCpu.median / rawCpu.median)}), ${us(((nodeCpu.median - rawCpu.median) * 1000) / n)} more per callback: its own processing of the answers (see the profile above).`,
+					`${group.label}, Simplify on ${times(on.median)} the raw loop: not the API (the raw loop gets the same ${n.toLocaleString('en-US')} callbacks with the same requests in ${ms(rawMs.median)}). The node's client process spends ${ms(nodeCpu.median)} of CPU against the raw loop's ${ms(rawCpu.median)} (${times(nodeCpu.median / rawCpu.median)}), ${us(((nodeCpu.median - rawCpu.median) * 1000) / n)} more per callback: its own processing of the answers (see the profile above)${onOverHelper ? `; it takes ${times(onOverHelper.median)} the raw loop sent through n8n's request helper` : ''}.`,
 				);
 			}
 			if (off && off.median > 1.05 && rawMs) {
 				const offCpu = results.single(bench, key, 'node-off', (r) => r.cpuMs);
 				const cpuOff = results.perRound(bench, key, 'node-off', 'raw', ratio('cpuMs'));
+				const helperCpu = results.single(bench, key, 'helper', (r) => r.cpuMs);
+				const shares =
+					helper && offOverHelper
+						? ` Of that, n8n's request helper alone (the raw loop sent through it in n8n-core's context, its records returned as items, nothing else) takes ${times(helper.median)} the raw loop${helperCpu ? ` (${ms(helperCpu.median)} of CPU)` : ''}${helper.median > 1.05 ? ": more than the target before any of the package's code runs (n8n's limit: a new connection per request, axios)" : ''}; the node takes ${times(offOverHelper.median)} that helper loop: the package's own path (its transport, paging and output items).`
+						: '';
 				limits.push(
-					`${group.label}, Simplify off ${times(off.median)} the raw loop (per round) for the same requests: not the API. Its client process spends ${offCpu ? ms(offCpu.median) : '?'} of CPU against the raw loop's ${rawCpu ? ms(rawCpu.median) : '?'}${cpuOff ? ` (${times(cpuOff.median)} per round)` : ''}: the node's path per request and per record (n8n's request helper and its parsing, the transport, the paging, the output items) over a plain fetch and JSON.parse.`,
+					`${group.label}, Simplify off ${times(off.median)} the raw loop (per round) for the same requests: not the API. Its client process spends ${offCpu ? ms(offCpu.median) : '?'} of CPU against the raw loop's ${rawCpu ? ms(rawCpu.median) : '?'}${cpuOff ? ` (${times(cpuOff.median)} per round)` : ''}.${shares}`,
 				);
 			}
 			if (memOn && memOn.median > 2) {
@@ -690,6 +726,14 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 		} else {
 			const rel = results.perRound(bench, key, 'node-on', 'raw', ratio('wallMs'));
 			const rawConcurrent = results.perRound(bench, key, 'raw-concurrent', 'raw', ratio('wallMs'));
+			const helperConcurrent = results.perRound(
+				bench,
+				key,
+				'helper-concurrent',
+				'raw',
+				ratio('wallMs'),
+			);
+			const offRel = results.perRound(bench, key, 'node-off', 'raw', ratio('wallMs'));
 			const hasTotal = provider !== 'ameyo';
 			rows.push(
 				{
@@ -702,14 +746,44 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 				...(hasTotal
 					? [
 							{
+								label: 'Node (Simplify off) ÷ sequential raw loop, wall time',
+								figure: offRel,
+								format: times,
+							},
+							{
 								label: 'Raw loop, all pages after the first at once ÷ sequential raw loop',
 								figure: rawConcurrent,
+								format: times,
+							},
+							{
+								label:
+									"The same through n8n's request helper, all pages after the first at once ÷ sequential raw loop",
+								figure: helperConcurrent,
 								format: times,
 							},
 						]
 					: []),
 				{ label: 'Sequential raw loop, wall time', figure: rawMs, format: ms },
 				{ label: 'Node, wall time', figure: nodeMs, format: ms },
+				...(hasTotal
+					? [
+							{
+								label: 'Node (Simplify off), wall time',
+								figure: results.single(bench, key, 'node-off', (r) => r.wallMs),
+								format: ms,
+							},
+							{
+								label: 'Node, CPU time',
+								figure: results.single(bench, key, 'node-on', (r) => r.cpuMs),
+								format: ms,
+							},
+							{
+								label: 'Node (Simplify off), CPU time',
+								figure: results.single(bench, key, 'node-off', (r) => r.cpuMs),
+								format: ms,
+							},
+						]
+					: []),
 				...(hasTotal
 					? [
 							{
@@ -751,10 +825,16 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 					nodePage && nodePage.median > 150
 						? `; its CPU per page is more than the 150 ms of waiting it could overlap, so its processing of the pages, not the API, stops it`
 						: `; its paging (${inFlight ? count(inFlight.median) : '?'} at a time) and its processing stop it, not the API`;
+				const offPage = cpuPerPage('node-off');
+				const layers =
+					helperConcurrent && offRel
+						? ` Through n8n's request helper, the same pages all at once take ${times(helperConcurrent.median)}, and the node with Simplify off ${times(offRel.median)}${offPage ? ` (${ms(offPage.median)} of CPU per page)` : ''}${helperConcurrent.median < 0.5 && offRel.median < 0.5 ? ": neither n8n nor the node's paging stops it; what Simplify on adds, the normalization of every record, does" : ''}.`
+						: '';
 				limits.push(
-					rawConcurrent && rawConcurrent.median >= 0.5
+					(rawConcurrent && rawConcurrent.median >= 0.5
 						? `${group.label} at 150 ms: ${node}${hides}. Even the raw loop sending every page after the first at once takes ${times(rawConcurrent.median)} here: once the waits overlap, what is left is CPU (${server ? ms(server.median) : '?'} of the sandbox's and ${rawPage ? ms(rawPage.median) : '?'} of the client's per page of ${LARGEST_PAGE[provider].toLocaleString('en-US')}) on 2 cores shared with other processes (load average ${LOAD.start.toFixed(1)} at the start): on this machine the sandbox and the client's parsing, not the latency, bound it.`
-						: `${group.label} at 150 ms: ${node}${hides}. The same requests with every page after the first sent at once take ${rawConcurrent ? times(rawConcurrent.median) : '?'}: the API gives the total in the first answer and serves pages in parallel.`,
+						: `${group.label} at 150 ms: ${node}${hides}. The same requests with every page after the first sent at once take ${rawConcurrent ? times(rawConcurrent.median) : '?'}: the API gives the total in the first answer and serves pages in parallel.`) +
+						layers,
 				);
 			}
 			if (!hasTotal && listed) {
@@ -775,10 +855,10 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 		title: latency ? 'B1b: Return All at 150 ms per answer' : 'B1: Return All on loopback',
 		intro: latency
 			? [
-					'The same listings with every answer of the sandbox delayed by 150 ms (in parallel for concurrent requests). The reference is the raw loop asking for pages one after another; the raw loop that sends every page after the first at once shows what the API allows where it gives a total (Convoso, Talkdesk).',
+					"The same listings with every answer of the sandbox delayed by 150 ms (in parallel for concurrent requests). The reference is the raw loop asking for pages one after another; the raw loop that sends every page after the first at once shows what the API allows where it gives a total (Convoso, Talkdesk), and the same loop sent through n8n's request helper what n8n allows. The node runs with Simplify on and, as a reference, off.",
 				]
 			: [
-					"Get Many with Return All against the sandbox's own seeded data (Convoso 50,000, Talkdesk 20,000, Ameyo 20,000 in one campaign), against a raw `fetch` loop sending the same requests (same route, parameters and page size) one after another, JSON.parse-ing each page and keeping every record (a node that asks for several pages at once overlaps the sandbox's work with its own, which the wall-time ratio shows and the CPU-time ratio does not). Both warm up with a one-item request first (the connection, and Talkdesk's token or Ameyo's session), then the full listing is measured. Peak heap is the most heapUsed above the heap just before the run (after a full GC), sampled every 2 ms; the client's CPU time excludes the sandbox, which runs in a process of its own.",
+					"Get Many with Return All against the sandbox's own seeded data (Convoso 50,000, Talkdesk 20,000, Ameyo 20,000 in one campaign), against a raw `fetch` loop sending the same requests (same route, parameters and page size) one after another, JSON.parse-ing each page and keeping every record (a node that asks for several pages at once overlaps the sandbox's work with its own, which the wall-time ratio shows and the CPU-time ratio does not). The same loop is also sent through n8n's request helper (in n8n-core's context, the answer read as text as the node reads it, the records returned as output items): the least any n8n node does for the same data. All warm up with a one-item request first (the connection, and Talkdesk's token or Ameyo's session), then the full listing is measured. Peak heap is the most heapUsed above the heap just before the run (after a full GC), sampled every 2 ms; the client's CPU time excludes the sandbox, which runs in a process of its own.",
 				],
 		tables,
 		limits,
@@ -1129,8 +1209,7 @@ function sectionB3(results: Results, groups: Group[], concurrency: number): Sect
 						? `with the waits overlapped, the node's process is busy with the items: of its CPU time (the profile below), n8n's code takes ${share('n8n')} (each item's parameters and expressions, the request helper), other libraries ${share('other libraries (axios, luxon, ...)')}, Node.js ${share('Node.js (node:, native, garbage collector)')}, and the package's own code ${share('the package')}: n8n's per-item work, not the API nor its rate limit.`
 						: `with the waits overlapped, the node's own work per item (n8n's per-item parameters and request helper, the transport, ${group.provider === 'convoso' ? 'the read back, ' : ''}normalizing) is what is left: not the API nor its rate limit.`,
 				);
-			}
-			else
+			} else
 				words.push(
 					`${nodeCpu && rawCpu && nodeCpu.median > 1.5 * rawCpu.median ? `the node's own work per item (${times(nodeCpu.median / rawCpu.median)} the raw loop's CPU) costs it the difference to the raw loop, and ` : ''}even the raw loop stays under 4× with ${rawLimited && rawLimited.median > 0 ? 'the rate limit turning requests away' : 'no 429: the CPU of the machine (the sandbox and the client on 2 cores shared with other processes, load average ' + LOAD.start.toFixed(1) + ' at the start) bounds it here'}.`,
 				);

@@ -18,6 +18,7 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
 	IDataObject,
+	IHttpRequestMethods,
 	INodeExecutionData,
 	INodeType,
 } from 'n8n-workflow';
@@ -34,7 +35,7 @@ import {
 	talkdeskListAll,
 	talkdeskToken,
 } from './raw';
-import type { CreateInput } from './raw';
+import type { CreateInput, ListOptions, Send } from './raw';
 import {
 	AMEYO_CAMPAIGN,
 	concurrencyParameters,
@@ -189,6 +190,64 @@ async function startHost(plan: SandboxPlan): Promise<Host> {
 	};
 }
 
+// --- the raw loop through n8n's request helper ---
+
+/**
+ * A list loop of raw.ts run as a node's execute() in n8n-core's context, sending
+ * through n8n's request helper (as the package's transport does: the answer read as
+ * text) and returning every record as an output item: the least an n8n node does to
+ * list the same data, without any of the package's code.
+ */
+async function helperLoop(
+	provider: Provider,
+	list: typeof convosoListAll,
+	baseUrls: SandboxReady['baseUrls'],
+	options: ListOptions,
+): Promise<INodeExecutionData[]> {
+	const nodeType: INodeType = {
+		description: {
+			displayName: 'Helper Loop',
+			name: 'benchHelperLoop',
+			group: ['transform'],
+			version: 1,
+			description: "The raw list loop through n8n's request helper",
+			defaults: { name: 'Helper Loop' },
+			inputs: ['main'],
+			outputs: ['main'],
+			properties: [],
+		},
+		async execute() {
+			const send: Send = async (url, init) => {
+				const answer = (await this.helpers.httpRequest({
+					url,
+					method: (init.method ?? 'GET') as IHttpRequestMethods,
+					headers: init.headers,
+					body: init.body,
+					encoding: 'text',
+					json: false,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+				})) as { statusCode: number; body: unknown };
+				return {
+					status: answer.statusCode,
+					text: typeof answer.body === 'string' ? answer.body : '',
+				};
+			};
+			const records = await list(baseUrls, { ...options, send });
+			return [records.map((json) => ({ json: json as IDataObject, pairedItem: { item: 0 } }))];
+		},
+	};
+	const { Credential } = load(provider);
+	const outcome = await runNode({
+		nodeType,
+		credentialType: new Credential(),
+		credentials: {},
+		parameters: {},
+	});
+	if (outcome.error) throw outcome.error;
+	return outcome.items;
+}
+
 // --- measuring ---
 
 interface Measured<T> {
@@ -299,7 +358,7 @@ async function listAll(task: Task, host: Host): Promise<Result> {
 	let measured: Measured<unknown[]>;
 	let serverStart = 0;
 	let serverEnd = 0;
-	if (task.variant.startsWith('raw')) {
+	if (task.variant.startsWith('raw') || task.variant.startsWith('helper')) {
 		const auth =
 			provider === 'talkdesk'
 				? await talkdeskToken(baseUrls)
@@ -312,13 +371,15 @@ async function listAll(task: Task, host: Host): Promise<Result> {
 				: provider === 'talkdesk'
 					? talkdeskListAll
 					: ameyoListAll;
+		const concurrent = task.variant.endsWith('-concurrent');
+		const loop = task.variant.startsWith('helper')
+			? (options: ListOptions) => helperLoop(provider, list, baseUrls, options)
+			: (options: ListOptions) => list(baseUrls, options);
 		// Warm-up: the connection, and the code paths.
-		await list(baseUrls, { limit: 1, auth });
+		await loop({ limit: 1, auth });
 		await resetTraffic(host);
 		serverStart = await host.cpuMs();
-		measured = await measure(() =>
-			list(baseUrls, { auth, concurrent: task.variant === 'raw-concurrent' }),
-		);
+		measured = await measure(() => loop({ auth, concurrent }));
 		serverEnd = await host.cpuMs();
 	} else {
 		const { Action, Credential } = load(provider);
