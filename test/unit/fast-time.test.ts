@@ -7,7 +7,13 @@ import { DateTime, IANAZone } from 'luxon';
 
 import { convosoLocalTimeToIso, convosoLocalTimeToMs } from '../../nodes/Convoso/time';
 import { normalizeConvosoCallback } from '../../nodes/Convoso/normalize';
-import { epochMsToIsoUtc, isoTextToIsoUtc, msToIsoUtc, utcDayMs } from '../../nodes/shared/time';
+import {
+	epochMsToIsoUtc,
+	isoTextToIsoUtc,
+	msToIsoUtc,
+	startsAsDateTime,
+	utcDayMs,
+} from '../../nodes/shared/time';
 import { offsetTransitions, pad } from './intl-oracle';
 
 const ZONES = [
@@ -181,6 +187,32 @@ describe('isoTextToIsoUtc against luxon', () => {
 			'garbage',
 		])
 			expect([text, isoTextToIsoUtc(text)]).toEqual([text, luxonIsoText(text)]);
+	});
+});
+
+describe('startsAsDateTime', () => {
+	it('tells the start "YYYY-MM-DD?HH:mm:ss" as the regular expression does', () => {
+		const charArb = fc.constantFrom('0', '5', '9', '-', ':', ' ', 'T', 't', '/', 'a', '.', '٣');
+		const textArb = fc.oneof(
+			// A well-formed text with up to three characters changed.
+			fc.array(fc.tuple(fc.nat(19), charArb), { maxLength: 3 }).map((changes) => {
+				const chars = [...'2026-03-05 14:30:00Z'];
+				for (const [index, char] of changes) chars[index] = char;
+				return chars.join('');
+			}),
+			fc.array(charArb, { minLength: 15, maxLength: 22 }).map((chars) => chars.join('')),
+		);
+		fc.assert(
+			fc.property(textArb, fc.constantFrom(' T', 'T'), (text, between) => {
+				const shape = new RegExp(`^\\d{4}-\\d{2}-\\d{2}[${between}]\\d{2}:\\d{2}:\\d{2}`);
+				expect([text, between, startsAsDateTime(text, between)]).toEqual([
+					text,
+					between,
+					shape.test(text),
+				]);
+			}),
+			{ numRuns: 3000 },
+		);
 	});
 });
 
