@@ -465,6 +465,11 @@ class Results {
 const ratio = (key: 'wallMs' | 'cpuMs' | 'heapPeakMiB') => (x: Result, y: Result) =>
 	x[key] !== undefined && y[key] !== undefined && y[key]! > 0 ? x[key]! / y[key]! : undefined;
 
+type Pick = (r: Result) => number | undefined | null;
+const wall: Pick = (r) => r.wallMs;
+const cpu: Pick = (r) => r.cpuMs;
+const heap: Pick = (r) => r.heapPeakMiB;
+
 /** The sandbox process's CPU time per list request, over the measured part of a variant. */
 function serverPerRequest(results: Results, bench: BenchId, group: string, variant: string) {
 	return results.single(bench, group, variant, (r) => {
@@ -552,9 +557,15 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 		const { key, provider } = group;
 		const n = group.task.count;
 		const rows: Row[] = [];
+		/** A row showing one figure of one variant's runs. */
+		const row = (label: string, variant: string, pick: Pick, format: Format): Row => ({
+			label,
+			figure: results.single(bench, key, variant, pick),
+			format,
+		});
 		const expected = Math.ceil(n / LARGEST_PAGE[provider]);
-		const rawMs = results.single(bench, key, 'raw', (r) => r.wallMs);
-		const nodeMs = results.single(bench, key, 'node-on', (r) => r.wallMs);
+		const rawMs = results.single(bench, key, 'raw', wall);
+		const nodeMs = results.single(bench, key, 'node-on', wall);
 		if (!latency) {
 			const on = results.perRound(bench, key, 'node-on', 'raw', ratio('wallMs'));
 			const off = results.perRound(bench, key, 'node-off', 'raw', ratio('wallMs'));
@@ -624,62 +635,18 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 					target: exactly(n, `= ${n.toLocaleString('en-US')}`),
 				},
 				{ label: 'Raw loop, wall time', figure: rawMs, format: ms },
-				{
-					label: "Raw loop through n8n's request helper, wall time",
-					figure: results.single(bench, key, 'helper', (r) => r.wallMs),
-					format: ms,
-				},
+				row("Raw loop through n8n's request helper, wall time", 'helper', wall, ms),
 				{ label: 'Node, Simplify on, wall time', figure: nodeMs, format: ms },
-				{
-					label: 'Node, Simplify off, wall time',
-					figure: results.single(bench, key, 'node-off', (r) => r.wallMs),
-					format: ms,
-				},
-				{
-					label: 'Node, Simplify on, per callback',
-					figure: results.single(bench, key, 'node-on', (r) => (r.wallMs! * 1000) / n),
-					format: us,
-				},
-				{
-					label: 'Raw loop, CPU time',
-					figure: results.single(bench, key, 'raw', (r) => r.cpuMs),
-					format: ms,
-				},
-				{
-					label: "Raw loop through n8n's request helper, CPU time",
-					figure: results.single(bench, key, 'helper', (r) => r.cpuMs),
-					format: ms,
-				},
-				{
-					label: 'Node, Simplify on, CPU time',
-					figure: results.single(bench, key, 'node-on', (r) => r.cpuMs),
-					format: ms,
-				},
-				{
-					label: 'Node, Simplify off, CPU time',
-					figure: results.single(bench, key, 'node-off', (r) => r.cpuMs),
-					format: ms,
-				},
-				{
-					label: 'Raw loop, peak heap above baseline',
-					figure: results.single(bench, key, 'raw', (r) => r.heapPeakMiB),
-					format: mib,
-				},
-				{
-					label: 'Node, Simplify on, peak heap above baseline',
-					figure: results.single(bench, key, 'node-on', (r) => r.heapPeakMiB),
-					format: mib,
-				},
-				{
-					label: 'Node, Simplify off, peak heap above baseline',
-					figure: results.single(bench, key, 'node-off', (r) => r.heapPeakMiB),
-					format: mib,
-				},
-				{
-					label: 'Downloaded (answer bodies)',
-					figure: results.single(bench, key, 'node-on', (r) => r.responseBytes),
-					format: bytes,
-				},
+				row('Node, Simplify off, wall time', 'node-off', wall, ms),
+				row('Node, Simplify on, per callback', 'node-on', (r) => (r.wallMs! * 1000) / n, us),
+				row('Raw loop, CPU time', 'raw', cpu, ms),
+				row("Raw loop through n8n's request helper, CPU time", 'helper', cpu, ms),
+				row('Node, Simplify on, CPU time', 'node-on', cpu, ms),
+				row('Node, Simplify off, CPU time', 'node-off', cpu, ms),
+				row('Raw loop, peak heap above baseline', 'raw', heap, mib),
+				row('Node, Simplify on, peak heap above baseline', 'node-on', heap, mib),
+				row('Node, Simplify off, peak heap above baseline', 'node-off', heap, mib),
+				row('Downloaded (answer bodies)', 'node-on', (r) => r.responseBytes, bytes),
 				{
 					label: "Sandbox's CPU time per list request (raw loop run)",
 					figure: serverPerRequest(results, bench, key, 'raw'),
@@ -691,8 +658,8 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 			extra.push(
 				`- ${group.label}: the node (Simplify on) sent the same requests as the raw loop: ${same}.`,
 			);
-			const nodeCpu = results.single(bench, key, 'node-on', (r) => r.cpuMs);
-			const rawCpu = results.single(bench, key, 'raw', (r) => r.cpuMs);
+			const nodeCpu = results.single(bench, key, 'node-on', cpu);
+			const rawCpu = results.single(bench, key, 'raw', cpu);
 			const onOverHelper = results.perRound(bench, key, 'node-on', 'helper', ratio('wallMs'));
 			if (on && on.median > 1.2 && nodeCpu && rawCpu && rawMs && nodeMs) {
 				limits.push(
@@ -700,9 +667,9 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 				);
 			}
 			if (off && off.median > 1.05 && rawMs) {
-				const offCpu = results.single(bench, key, 'node-off', (r) => r.cpuMs);
+				const offCpu = results.single(bench, key, 'node-off', cpu);
 				const cpuOff = results.perRound(bench, key, 'node-off', 'raw', ratio('cpuMs'));
-				const helperCpu = results.single(bench, key, 'helper', (r) => r.cpuMs);
+				const helperCpu = results.single(bench, key, 'helper', cpu);
 				const shares =
 					helper && offOverHelper
 						? ` Of that, n8n's request helper alone (the raw loop sent through it in n8n-core's context, its records returned as items, nothing else) takes ${times(helper.median)} the raw loop${helperCpu ? ` (${ms(helperCpu.median)} of CPU)` : ''}${helper.median > 1.05 ? ": more than the target before any of the package's code runs (n8n's limit: a new connection per request, axios)" : ''}; the node takes ${times(offOverHelper.median)} that helper loop: the package's own path (its transport, paging and output items).`
@@ -712,8 +679,8 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 				);
 			}
 			if (memOn && memOn.median > 2) {
-				const peak = results.single(bench, key, 'node-on', (r) => r.heapPeakMiB);
-				const rawPeak = results.single(bench, key, 'raw', (r) => r.heapPeakMiB);
+				const peak = results.single(bench, key, 'node-on', heap);
+				const rawPeak = results.single(bench, key, 'raw', heap);
 				limits.push(
 					`${group.label}, peak heap ${times(memOn.median)} the raw loop's: ${peak ? mib(peak.median) : '?'} against ${rawPeak ? mib(rawPeak.median) : '?'} for the same ${n.toLocaleString('en-US')} records: what the node holds besides the records (its output items and the copies it makes), not the API.`,
 				);
@@ -767,47 +734,19 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 				{ label: 'Node, wall time', figure: nodeMs, format: ms },
 				...(hasTotal
 					? [
-							{
-								label: 'Node (Simplify off), wall time',
-								figure: results.single(bench, key, 'node-off', (r) => r.wallMs),
-								format: ms,
-							},
-							{
-								label: 'Node, CPU time',
-								figure: results.single(bench, key, 'node-on', (r) => r.cpuMs),
-								format: ms,
-							},
-							{
-								label: 'Node (Simplify off), CPU time',
-								figure: results.single(bench, key, 'node-off', (r) => r.cpuMs),
-								format: ms,
-							},
+							row('Node (Simplify off), wall time', 'node-off', wall, ms),
+							row('Node, CPU time', 'node-on', cpu, ms),
+							row('Node (Simplify off), CPU time', 'node-off', cpu, ms),
 						]
 					: []),
-				...(hasTotal
-					? [
-							{
-								label: 'Raw loop, all at once, wall time',
-								figure: results.single(bench, key, 'raw-concurrent', (r) => r.wallMs),
-								format: ms,
-							},
-						]
-					: []),
-				{
-					label: 'List requests (node)',
-					figure: results.single(bench, key, 'node-on', (r) => r.listRequests),
-					format: count,
-				},
+				...(hasTotal ? [row('Raw loop, all at once, wall time', 'raw-concurrent', wall, ms)] : []),
+				row('List requests (node)', 'node-on', (r) => r.listRequests, count),
 				{
 					label: "Sandbox's CPU time per list request (raw loop run)",
 					figure: serverPerRequest(results, bench, key, 'raw'),
 					format: ms,
 				},
-				{
-					label: 'Most requests in flight at once (node)',
-					figure: results.single(bench, key, 'node-on', (r) => r.maxInFlight),
-					format: count,
-				},
+				row('Most requests in flight at once (node)', 'node-on', (r) => r.maxInFlight, count),
 			);
 			tables.push({ title: `${group.label} at 150 ms per answer`, rows });
 			const listed = results.single(bench, key, 'node-on', (r) => r.listRequests);
@@ -907,12 +846,12 @@ function sectionB2(results: Results, groups: Group[]): Section[] {
 			},
 			{
 				label: 'Idle poll, wall time',
-				figure: results.single('B2', key, event, (r) => r.wallMs),
+				figure: results.single('B2', key, event, wall),
 				format: ms,
 			},
 			{
 				label: 'Idle poll, CPU time',
-				figure: results.single('B2', key, event, (r) => r.cpuMs),
+				figure: results.single('B2', key, event, cpu),
 				format: ms,
 			},
 			{
@@ -977,13 +916,13 @@ function sectionB2(results: Results, groups: Group[]): Section[] {
 	];
 	for (const group of scale) {
 		const requests = results.single('B2', group.key, 'due', (r) => r.requests);
-		const wall = results.single('B2', group.key, 'due', (r) => r.wallMs);
+		const idle = results.single('B2', group.key, 'due', wall);
 		const perPage = results.single('B2', group.key, 'due', (r) =>
 			r.requests ? r.wallMs! / r.requests : undefined,
 		);
 		const covered = perPage ? Math.floor((5 * 60_000) / perPage.median) * 1000 : undefined;
 		lines.push(
-			`| ${group.task.count.toLocaleString('en-US')} | ${requests ? count(requests.median) : 'failed'} | ${wall ? ms(wall.median) : 'failed'} | ${perPage ? ms(perPage.median) : ''} | ${covered ? `about ${covered.toLocaleString('en-US')} callbacks` : ''} |`,
+			`| ${group.task.count.toLocaleString('en-US')} | ${requests ? count(requests.median) : 'failed'} | ${idle ? ms(idle.median) : 'failed'} | ${perPage ? ms(perPage.median) : ''} | ${covered ? `about ${covered.toLocaleString('en-US')} callbacks` : ''} |`,
 		);
 	}
 	sections.push({
@@ -1059,26 +998,26 @@ function sectionB3(results: Results, groups: Group[], concurrency: number): Sect
 			},
 			{
 				label: 'One at a time (raw loop), wall time',
-				figure: results.single('B3', key, 'raw-serial', (r) => r.wallMs),
+				figure: results.single('B3', key, 'raw-serial', wall),
 				format: ms,
 			},
 			{
 				label: 'Node as it is, wall time',
-				figure: results.single('B3', key, 'node', (r) => r.wallMs),
+				figure: results.single('B3', key, 'node', wall),
 				format: ms,
 			},
 			...(hasOption
 				? [
 						{
 							label: `Node with concurrency ${concurrency}, wall time`,
-							figure: results.single('B3', key, 'node-concurrency', (r) => r.wallMs),
+							figure: results.single('B3', key, 'node-concurrency', wall),
 							format: ms,
 						},
 					]
 				: []),
 			{
 				label: `Raw loop ${concurrency} at a time, wall time`,
-				figure: results.single('B3', key, 'raw-concurrent', (r) => r.wallMs),
+				figure: results.single('B3', key, 'raw-concurrent', wall),
 				format: ms,
 			},
 			{
