@@ -20,16 +20,24 @@ export interface AmeyoPage {
 
 /**
  * A campaign's callbacks, page by page: a bare array with no total, so paging stops
- * at a short page (or the "nothing matches" 500).
+ * at a short page (or the "nothing matches" 500). With `readAhead` (for a caller that
+ * reads to the end), the next page is requested as soon as a full page has arrived,
+ * before it is handed over: the same requests as one after another, one at a time,
+ * with the reading of each page overlapping the wait for the next.
  */
 export async function* campaignPages(
 	client: ProviderClient,
 	campaignId: number,
-	options: { startOffset?: number; itemIndex?: number; pageSize?: number } = {},
+	options: {
+		startOffset?: number;
+		itemIndex?: number;
+		pageSize?: number;
+		readAhead?: boolean;
+	} = {},
 ): AsyncGenerator<AmeyoPage> {
 	const pageSize = options.pageSize ?? AMEYO_PAGE_SIZE;
-	for (let offset = options.startOffset ?? 0; ; offset += pageSize) {
-		const answer = await client.request(
+	const request = (offset: number) => {
+		const answer = client.request(
 			{
 				method: 'GET',
 				url: LIST_PATH,
@@ -38,6 +46,14 @@ export async function* campaignPages(
 			},
 			options.itemIndex,
 		);
+		// Awaited below; one read ahead for a caller that stopped must not go unhandled.
+		answer.catch(() => undefined);
+		return answer;
+	};
+	let offset = options.startOffset ?? 0;
+	let pending = request(offset);
+	for (;;) {
+		const answer = await pending;
 		const items =
 			!answer.nothingMatched && Array.isArray(answer.body) ? (answer.body as IDataObject[]) : [];
 		if (!answer.nothingMatched && !Array.isArray(answer.body))
@@ -46,8 +62,12 @@ export async function* campaignPages(
 				`Ameyo answered the callbacks of campaign ${campaignId} with something that is not a list`,
 				{ itemIndex: options.itemIndex, description: answer.text.slice(0, 200) },
 			);
+		const full = items.length >= pageSize;
+		if (full && options.readAhead) pending = request(offset + pageSize);
 		yield { items, offset, emptyBy500: answer.nothingMatched };
-		if (items.length < pageSize) return;
+		if (!full) return;
+		offset += pageSize;
+		if (!options.readAhead) pending = request(offset);
 	}
 }
 

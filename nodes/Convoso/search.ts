@@ -40,13 +40,21 @@ interface Page {
 export async function* callbackPages(
 	client: ProviderClient,
 	filters: IDataObject,
-	maxItems: number,
-	itemIndex: number,
-	/** Where to start (a trigger resuming a listing); ignored when date windows are needed. */
-	startOffset = 0,
-	/** Pages fetched at once once the first page has told the total. */
-	concurrency = DEFAULT_CONCURRENCY,
+	options: {
+		maxItems: number;
+		itemIndex?: number;
+		/** Where to start (a trigger resuming a listing); ignored when date windows are needed. */
+		startOffset?: number;
+		/** Pages fetched at once once the first page has told the total. */
+		concurrency?: number;
+		/**
+		 * For a caller that reads to the end (not a trigger that may stop at its poll
+		 * budget): the other pages are asked for before the first is handed over.
+		 */
+		readAhead?: boolean;
+	},
 ): AsyncGenerator<IDataObject[]> {
+	const { maxItems, itemIndex, startOffset = 0, concurrency = DEFAULT_CONCURRENCY } = options;
 	const fetchPage = async (
 		window: Partial<DateWindow>,
 		offset: number,
@@ -78,33 +86,38 @@ export async function* callbackPages(
 	): AsyncGenerator<IDataObject[]> {
 		const firstLength = first.items.length;
 		// Handed over (spliced out): the page is not held while the rest of the listing is read.
-		if (firstLength > 0 && budget > 0) yield first.items.splice(0, budget);
-		let offset = from + firstLength;
-		if (firstLength < Math.min(CALLBACK_PAGE_SIZE, budget) || offset >= first.total) return;
-		if (!Number.isFinite(first.total)) {
-			yield* offsetPages((at, limit) => fetchPage(window, at, limit), {
-				pageSize: CALLBACK_PAGE_SIZE,
-				maxItems: budget - Math.min(firstLength, budget),
-				startOffset: offset,
-			});
+		const firstItems = firstLength > 0 && budget > 0 ? first.items.splice(0, budget) : [];
+		const next = from + firstLength;
+		const more = firstLength >= Math.min(CALLBACK_PAGE_SIZE, budget) && next < first.total;
+		const withTotal = more && Number.isFinite(first.total);
+		const remaining = () =>
+			pagesUpTo(window, next, Math.min(first.total, from + budget), from + budget);
+		// Read ahead, the remaining pages arrive while the first is read.
+		const early = withTotal && options.readAhead ? remaining() : null;
+		if (firstItems.length > 0) yield firstItems;
+		if (!more) return;
+		if (withTotal) {
+			for await (const page of early ?? remaining()) if (page.items.length > 0) yield page.items;
 			return;
 		}
-		const end = Math.min(first.total, from + budget);
+		yield* offsetPages((at, limit) => fetchPage(window, at, limit), {
+			pageSize: CALLBACK_PAGE_SIZE,
+			maxItems: budget - Math.min(firstLength, budget),
+			startOffset: next,
+		});
+	}
+
+	/** The pages from offset `next` to `end`, fetched together, in order; none reaching past `budgetEnd`. */
+	function pagesUpTo(window: Partial<DateWindow>, next: number, end: number, budgetEnd: number) {
 		const offsets: number[] = [];
-		for (; offset < end; offset += CALLBACK_PAGE_SIZE) offsets.push(offset);
-		for await (const page of inOrder(
+		for (let offset = next; offset < end; offset += CALLBACK_PAGE_SIZE) offsets.push(offset);
+		return inOrder(
 			offsets.length,
 			(index) =>
 				// A full page even for the last one, as in a plain loop: a callback added meanwhile still comes.
-				fetchPage(
-					window,
-					offsets[index],
-					Math.min(CALLBACK_PAGE_SIZE, from + budget - offsets[index]),
-				),
+				fetchPage(window, offsets[index], Math.min(CALLBACK_PAGE_SIZE, budgetEnd - offsets[index])),
 			concurrency,
-		)) {
-			if (page.items.length > 0) yield page.items;
-		}
+		);
 	}
 
 	const userWindow = {

@@ -104,9 +104,7 @@ export const convosoTrigger: TriggerAdapter = {
 			for await (const page of callbackPages(
 				client,
 				{ ...filters, ...window },
-				Infinity,
-				0,
-				offset,
+				{ maxItems: Infinity, itemIndex: 0, startOffset: offset },
 			)) {
 				offset += page.length;
 				seen.total += page.length;

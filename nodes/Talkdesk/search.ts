@@ -48,7 +48,17 @@ export function readListAnswer(body: IDataObject, page: number): TalkdeskPage {
 export async function* callbackPages(
 	client: ProviderClient,
 	query: IDataObject,
-	options: { maxItems: number; firstPage?: number; itemIndex?: number; concurrency?: number },
+	options: {
+		maxItems: number;
+		firstPage?: number;
+		itemIndex?: number;
+		concurrency?: number;
+		/**
+		 * For a caller that reads to the end (not a trigger that may stop at its poll
+		 * budget): the other pages are asked for before the first is handed over.
+		 */
+		readAhead?: boolean;
+	},
 ): AsyncGenerator<TalkdeskPage> {
 	const { maxItems, itemIndex } = options;
 	const perPage = Math.min(TALKDESK_PER_PAGE_MAX, Math.max(1, maxItems));
@@ -70,12 +80,12 @@ export async function* callbackPages(
 		);
 
 	const first = await fetchPage(firstPage);
-	yield first;
 	const { totalPages } = first;
 	const pagesWanted = firstPage - 1 + Math.ceil(maxItems / perPage);
 
 	if (totalPages === undefined) {
 		// No total: go on while pages come back full.
+		yield first;
 		let last = first;
 		while (last.items.length === perPage && last.page < Math.min(pagesWanted, TALKDESK_MAX_PAGES)) {
 			last = await fetchPage(last.page + 1);
@@ -96,11 +106,16 @@ export async function* callbackPages(
 			},
 		);
 	}
-	yield* inOrder(
-		lastPage - firstPage,
-		(index) => fetchPage(firstPage + 1 + index),
-		options.concurrency ?? DEFAULT_CONCURRENCY,
-	);
+	const remaining = () =>
+		inOrder(
+			lastPage - firstPage,
+			(index) => fetchPage(firstPage + 1 + index),
+			options.concurrency ?? DEFAULT_CONCURRENCY,
+		);
+	// Read ahead, the remaining pages arrive while the first is read.
+	const early = options.readAhead ? remaining() : null;
+	yield first;
+	yield* early ?? remaining();
 }
 
 // ---------------------------------------------------------------------------

@@ -84,10 +84,12 @@ export async function* linkedPages<T>(
 
 /**
  * Fetches `count` independent pages (by index) with at most `concurrency` requests at
- * once, and yields them in index order. Memory stays bounded: at most `concurrency`
- * answers are held ahead of the one being consumed.
+ * once, and yields them in index order. The first requests go out on the call, not on
+ * the first read, so a caller can hand out a page it already has while these are on
+ * their way. Memory stays bounded: at most `concurrency` answers are held ahead of the
+ * one being consumed.
  */
-export async function* inOrder<T>(
+export function inOrder<T>(
 	count: number,
 	fetch: (index: number) => Promise<T>,
 	concurrency: number,
@@ -101,11 +103,13 @@ export async function* inOrder<T>(
 		inFlight.push(page);
 	};
 	while (next < count && inFlight.length < Math.max(1, concurrency)) startNext();
-	while (inFlight.length > 0) {
-		const page = await inFlight.shift()!;
-		if (next < count) startNext();
-		yield page;
-	}
+	return (async function* () {
+		while (inFlight.length > 0) {
+			const page = await inFlight.shift()!;
+			if (next < count) startNext();
+			yield page;
+		}
+	})();
 }
 
 /** Collects an iterator's items, mapping each page as it arrives. */

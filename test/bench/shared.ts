@@ -55,6 +55,8 @@ export interface Result {
 	cpuMs?: number;
 	/** Peak heapUsed over the measured part minus heapUsed just before it (after a full GC), sampled every 2 ms. */
 	heapPeakMiB?: number;
+	/** heapUsed after the measured part, the result still held, after a full GC, minus the same baseline. */
+	heapRetainedMiB?: number;
 	/** Peak RSS over the measured part minus RSS just before it, sampled likewise. */
 	rssPeakMiB?: number;
 	/** Provider requests during the measured part (all routes), 429s included. */

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 
 import {
 	collectPages,
+	inOrder,
 	linkedPages,
 	numberedPages,
 	offsetPages,
@@ -319,5 +320,75 @@ describe('streaming', () => {
 			if (page[0] >= 2) break;
 		}
 		expect(log).toEqual(['fetch 0', 'fetch 2']);
+	});
+});
+
+describe('inOrder', () => {
+	/** Pages answered when the test says so, with a log of what was asked and when. */
+	function controlledPages() {
+		const log: string[] = [];
+		const waiting = new Map<number, { resolve: (v: string) => void; reject: (e: Error) => void }>();
+		const fetch = (index: number) =>
+			new Promise<string>((resolve, reject) => {
+				log.push(`fetch ${index}`);
+				waiting.set(index, { resolve, reject });
+			});
+		const answer = (index: number) => waiting.get(index)!.resolve(`page ${index}`);
+		const fail = (index: number) => waiting.get(index)!.reject(new Error(`page ${index} failed`));
+		return { log, fetch, answer, fail, inFlight: () => waiting.size };
+	}
+
+	it('sends the first requests on the call, before anything is read', () => {
+		const pages = controlledPages();
+		inOrder(5, pages.fetch, 2);
+		expect(pages.log).toEqual(['fetch 0', 'fetch 1']);
+	});
+
+	it('yields in index order whatever order the answers come in, never more than the bound at once', async () => {
+		const pages = controlledPages();
+		const iterator = inOrder(4, pages.fetch, 2);
+		const first = iterator.next();
+		pages.answer(1);
+		pages.answer(0);
+		expect(await first).toEqual({ value: 'page 0', done: false });
+		// Page 0 taken: one more is asked for, still two outstanding (1 answered, 2 asked).
+		expect(pages.log).toEqual(['fetch 0', 'fetch 1', 'fetch 2']);
+		expect(await iterator.next()).toEqual({ value: 'page 1', done: false });
+		expect(pages.log).toEqual(['fetch 0', 'fetch 1', 'fetch 2', 'fetch 3']);
+		pages.answer(3);
+		pages.answer(2);
+		expect(await iterator.next()).toEqual({ value: 'page 2', done: false });
+		expect(await iterator.next()).toEqual({ value: 'page 3', done: false });
+		expect(await iterator.next()).toEqual({ value: undefined, done: true });
+		expect(pages.log).toHaveLength(4);
+	});
+
+	it('a page that fails fails the listing at its turn; one failing ahead is not an unhandled rejection', async () => {
+		const pages = controlledPages();
+		const unhandled: unknown[] = [];
+		const onUnhandled = (reason: unknown) => unhandled.push(reason);
+		process.on('unhandledRejection', onUnhandled);
+		try {
+			const iterator = inOrder(3, pages.fetch, 3);
+			// Page 2 fails before page 0 is even read.
+			pages.fail(2);
+			pages.answer(0);
+			pages.answer(1);
+			await new Promise((resolve) => setImmediate(resolve));
+			expect(await iterator.next()).toEqual({ value: 'page 0', done: false });
+			expect(await iterator.next()).toEqual({ value: 'page 1', done: false });
+			await expect(iterator.next()).rejects.toThrow('page 2 failed');
+			expect(unhandled).toEqual([]);
+		} finally {
+			process.off('unhandledRejection', onUnhandled);
+		}
+	});
+
+	it('asks for nothing when there is nothing to fetch', async () => {
+		const pages = controlledPages();
+		const all: string[] = [];
+		for await (const page of inOrder(0, pages.fetch, 4)) all.push(page);
+		expect(all).toEqual([]);
+		expect(pages.log).toEqual([]);
 	});
 });

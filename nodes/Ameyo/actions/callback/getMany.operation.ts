@@ -134,7 +134,8 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 	const now = client.runtime.now();
 	const results: IDataObject[] = [];
 	const seen = new Set<string>();
-	for await (const page of campaignPages(client, campaignId, { itemIndex })) {
+	// Return All reads every page: the next is asked for while one is read.
+	for await (const page of campaignPages(client, campaignId, { itemIndex, readAhead: returnAll })) {
 		for (const record of page.items) {
 			const id = String(record.customerCallbackId);
 			// A callback added or removed while paging shifts the offsets: never return one twice.

@@ -111,14 +111,12 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const account = await getAccount(client);
 
-	const pages = callbackPages(
-		client,
-		filters,
+	const pages = callbackPages(client, filters, {
 		maxItems,
 		itemIndex,
-		0,
-		readConcurrency(this, itemIndex),
-	);
+		concurrency: readConcurrency(this, itemIndex),
+		readAhead: true,
+	});
 	const now = client.runtime.now();
 	return await collectPages(pages, (record) =>
 		simplify ? normalizeConvosoCallback(record, account, now) : record,

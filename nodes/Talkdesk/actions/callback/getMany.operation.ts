@@ -52,6 +52,7 @@ export const execute: ItemOperation = async function (itemIndex, client) {
 		maxItems: limit,
 		itemIndex,
 		concurrency,
+		readAhead: true,
 	})) {
 		for (const record of page.items) {
 			if (results.length >= limit) break;
