@@ -94,7 +94,8 @@ export function summarizeProfile(
 			.slice(0, top)
 			.map(([name, us]) => ({ name, ms: us / 1000, share: total > 0 ? us / total : 0 }));
 	const owners = new Map<string, number>();
-	for (const [where, us] of files) owners.set(ownerOf(where), (owners.get(ownerOf(where)) ?? 0) + us);
+	for (const [where, us] of files)
+		owners.set(ownerOf(where), (owners.get(ownerOf(where)) ?? 0) + us);
 	return {
 		totalMs: total / 1000,
 		windowed,

@@ -18,7 +18,10 @@ export interface Task {
 	provider: Provider;
 	/**
 	 * B1/B1b: 'raw' (the plain fetch loop, sequential), 'raw-concurrent' (B1b: the same
-	 * requests, all pages after the first at once), 'node-on', 'node-off' (Simplify);
+	 * requests, all pages after the first at once), 'node-on', 'node-off' (Simplify),
+	 * 'node-serial' (B1: Simplify on, Concurrent Requests 1), 'node-warm' (B1: Simplify
+	 * on, after a whole listing in the same process), 'helper' and
+	 * 'helper-concurrent' (the raw loop through n8n's request helper);
 	 * B2: 'new', 'due'; B3: 'raw-serial', 'raw-concurrent', 'node', 'node-concurrency';
 	 * B4: 'due'.
 	 */
