@@ -199,9 +199,11 @@ export async function runForEachItem(
 				const result = await operation(itemIndex);
 				// What returnJsonArray and constructExecutionMetaData make, in one pass
 				// without their copies (a listing returns tens of thousands of records).
+				// The items of one input share its pairing: n8n reads it and never changes it.
+				const pairedItem = { item: itemIndex };
 				results[itemIndex] = Array.isArray(result)
-					? result.map((json) => ({ json, pairedItem: { item: itemIndex } }))
-					: [{ json: result, pairedItem: { item: itemIndex } }];
+					? result.map((json) => ({ json, pairedItem }))
+					: [{ json: result, pairedItem }];
 				done[itemIndex] = true;
 			} catch (error) {
 				const nodeError = asNodeError(this.getNode(), error, itemIndex);
