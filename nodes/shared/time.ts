@@ -178,8 +178,22 @@ const MINUTES_SECONDS = MINUTES_SECONDS_OPEN.map((text) => `${text}Z`);
 /** ".mmmZ" for every millisecond of a second. */
 const MILLIS = Array.from({ length: 1000 }, (_, ms) => `.${String(ms).padStart(3, '0')}Z`);
 
+/** The instant last written by msToIsoUtc, and its text. */
+let lastMs = NaN;
+let lastIso = '';
+
 /** Epoch milliseconds as ISO 8601 UTC, without milliseconds when they are zero (no luxon: hot paths use it). */
 export function msToIsoUtc(ms: number): string {
+	// A record's update time is most often its creation time, written right after it:
+	// the two share one text instead of each record holding two.
+	if (ms !== lastMs) {
+		lastIso = formatIsoUtc(ms);
+		lastMs = ms;
+	}
+	return lastIso;
+}
+
+function formatIsoUtc(ms: number): string {
 	if (!(ms >= YEAR_1000_MS && ms < YEAR_10000_MS) || !Number.isInteger(ms))
 		return new Date(ms).toISOString().replace('.000Z', 'Z');
 	const hour = Math.floor(ms / HOUR_MS);
