@@ -1,12 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import {
-	numberOrNull,
-	stringOrNull,
-	toE164,
-	withoutEmpty,
-	withPastDueAt,
-} from '../shared/callback';
+import { numberOrNull, stringOrNull, toE164, withPastDueAt } from '../shared/callback';
 import type { NormalizedCallback } from '../shared/callback';
 import { epochMs, epochMsToIsoUtc } from '../shared/time';
 
@@ -27,7 +21,6 @@ export function normalizeAmeyoCallback(
 	nowMs: number,
 ): NormalizedCallback {
 	const scheduledMs = epochMs(record.callbackTime);
-	const scheduledAt = epochMsToIsoUtc(scheduledMs);
 	const calledAt = epochMsToIsoUtc(record.actualCallbackTime);
 	const customerId = numberOrNull(record.customerId);
 	const phoneInfo = (record.phoneInfo ?? {}) as IDataObject;
@@ -36,7 +29,7 @@ export function normalizeAmeyoCallback(
 		provider: 'ameyo',
 		status: calledAt ? 'completed' : withPastDueAt('scheduled', scheduledMs, nowMs),
 		providerStatus: null,
-		scheduledAt,
+		scheduledAt: epochMsToIsoUtc(scheduledMs),
 		timezone: null,
 		phone: ameyoPhone(record, countryCallingCode),
 		agentId: stringOrNull(record.userId),
@@ -47,15 +40,28 @@ export function normalizeAmeyoCallback(
 		notes: null,
 		createdAt: epochMsToIsoUtc(record.dateAdded),
 		updatedAt: null,
-		details: withoutEmpty({
-			selfCallback: typeof record.selfCallback === 'boolean' ? record.selfCallback : null,
-			lastScheduledBy: stringOrNull(record.lastScheduledBy),
-			campaignName: stringOrNull(record.campaignName),
-			displayPhone: stringOrNull(phoneInfo.displayPhone),
-			maskedPhone: stringOrNull(record.maskedPhone),
-			calledAt,
-			groupIds: Array.isArray(record.groupIds) ? record.groupIds : null,
-			groupManagerIds: Array.isArray(record.groupManagerIds) ? record.groupManagerIds : null,
-		}),
+		details: ameyoDetails(record, phoneInfo, calledAt),
 	};
+}
+
+/** The fields of `details` that have a value, stored by name (see `withoutEmpty`). */
+function ameyoDetails(
+	record: IDataObject,
+	phoneInfo: IDataObject,
+	calledAt: string | null,
+): IDataObject {
+	const details: IDataObject = {};
+	if (typeof record.selfCallback === 'boolean') details.selfCallback = record.selfCallback;
+	const lastScheduledBy = stringOrNull(record.lastScheduledBy);
+	if (lastScheduledBy !== null) details.lastScheduledBy = lastScheduledBy;
+	const campaignName = stringOrNull(record.campaignName);
+	if (campaignName !== null) details.campaignName = campaignName;
+	const displayPhone = stringOrNull(phoneInfo.displayPhone);
+	if (displayPhone !== null) details.displayPhone = displayPhone;
+	const maskedPhone = stringOrNull(record.maskedPhone);
+	if (maskedPhone !== null) details.maskedPhone = maskedPhone;
+	if (calledAt !== null) details.calledAt = calledAt;
+	if (Array.isArray(record.groupIds)) details.groupIds = record.groupIds;
+	if (Array.isArray(record.groupManagerIds)) details.groupManagerIds = record.groupManagerIds;
+	return details;
 }

@@ -179,7 +179,12 @@ function asE164(code: string, rest: string): string | null {
 	return `+${code}${rest}`;
 }
 
-/** The object without its null and undefined fields (for `details`). */
+/**
+ * The object without its null and undefined fields (for `details`). Ameyo's normalizer
+ * stores its details one by one by name instead: its records leave a different set of
+ * fields empty from one to the next, and this copy by key then costs enough to show
+ * in a listing's time (20,000 Ameyo callbacks in a fresh process: about 35 ms of CPU).
+ */
 export function withoutEmpty(object: IDataObject): IDataObject {
 	const result: IDataObject = {};
 	// for...in, not Object.entries: no pair arrays per field (it runs for every record).
