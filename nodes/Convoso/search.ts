@@ -4,7 +4,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { NormalizedCallback } from '../shared/callback';
 import { DEFAULT_CONCURRENCY } from '../shared/actions';
-import { inOrder, offsetPages } from '../shared/pagination';
+import { firstThenRest, inOrder, offsetPages } from '../shared/pagination';
 import type { ProviderClient } from '../shared/transport';
 import { normalizeConvosoCallback } from './normalize';
 import type { ConvosoAccount } from './normalize';
@@ -89,17 +89,15 @@ export async function* callbackPages(
 		const firstItems = firstLength > 0 && budget > 0 ? first.items.splice(0, budget) : [];
 		const next = from + firstLength;
 		const more = firstLength >= Math.min(CALLBACK_PAGE_SIZE, budget) && next < first.total;
-		const withTotal = more && Number.isFinite(first.total);
-		const remaining = () =>
-			pagesUpTo(window, next, Math.min(first.total, from + budget), from + budget);
-		// Read ahead, the remaining pages arrive while the first is read.
-		const early = withTotal && options.readAhead ? remaining() : null;
-		if (firstItems.length > 0) yield firstItems;
-		if (!more) return;
-		if (withTotal) {
-			for await (const page of early ?? remaining()) if (page.items.length > 0) yield page.items;
+		if (more && Number.isFinite(first.total)) {
+			const rest = () =>
+				pagesUpTo(window, next, Math.min(first.total, from + budget), from + budget);
+			for await (const items of firstThenRest(firstItems, rest, options.readAhead === true))
+				if (items.length > 0) yield items;
 			return;
 		}
+		if (firstItems.length > 0) yield firstItems;
+		if (!more) return;
 		yield* offsetPages((at, limit) => fetchPage(window, at, limit), {
 			pageSize: CALLBACK_PAGE_SIZE,
 			maxItems: budget - Math.min(firstLength, budget),
@@ -113,9 +111,12 @@ export async function* callbackPages(
 		for (let offset = next; offset < end; offset += CALLBACK_PAGE_SIZE) offsets.push(offset);
 		return inOrder(
 			offsets.length,
-			(index) =>
+			async (index) => {
+				const offset = offsets[index];
 				// A full page even for the last one, as in a plain loop: a callback added meanwhile still comes.
-				fetchPage(window, offsets[index], Math.min(CALLBACK_PAGE_SIZE, budgetEnd - offsets[index])),
+				return (await fetchPage(window, offset, Math.min(CALLBACK_PAGE_SIZE, budgetEnd - offset)))
+					.items;
+			},
 			concurrency,
 		);
 	}

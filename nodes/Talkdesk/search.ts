@@ -3,7 +3,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_CONCURRENCY } from '../shared/actions';
 import { InputError } from '../shared/errors';
-import { inOrder } from '../shared/pagination';
+import { firstThenRest, inOrder } from '../shared/pagination';
 import { parseDateTimeInput, toIsoUtc } from '../shared/time';
 import type { ProviderClient } from '../shared/transport';
 import { optionalText } from '../shared/validate';
@@ -112,10 +112,7 @@ export async function* callbackPages(
 			(index) => fetchPage(firstPage + 1 + index),
 			options.concurrency ?? DEFAULT_CONCURRENCY,
 		);
-	// Read ahead, the remaining pages arrive while the first is read.
-	const early = options.readAhead ? remaining() : null;
-	yield first;
-	yield* early ?? remaining();
+	yield* firstThenRest(first, remaining, options.readAhead === true);
 }
 
 // ---------------------------------------------------------------------------

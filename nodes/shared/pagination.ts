@@ -112,6 +112,22 @@ export function inOrder<T>(
 	})();
 }
 
+/**
+ * A page already in hand, then the pages after it. Reading ahead (a caller that reads
+ * to the end), `rest` starts before the first page is handed over, so the next pages
+ * arrive while it is read; otherwise only once the caller asks for more (a trigger
+ * that stops at its poll budget asks for nothing it does not read).
+ */
+export async function* firstThenRest<T>(
+	first: T,
+	rest: () => AsyncIterable<T>,
+	readAhead: boolean,
+): AsyncGenerator<T> {
+	const early = readAhead ? rest() : undefined;
+	yield first;
+	yield* early ?? rest();
+}
+
 /** Collects an iterator's items, mapping each page as it arrives. */
 export async function collectPages<T, R>(
 	pages: AsyncIterable<T[]>,
