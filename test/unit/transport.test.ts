@@ -94,7 +94,11 @@ function fakeContext(
 				const response = {
 					statusCode: answer.statusCode,
 					headers: answer.headers ?? {},
-					body: answer.body ?? '',
+					// Like n8n: the body as bytes when asked for an array buffer.
+					body:
+						options.encoding === 'arraybuffer' && typeof answer.body === 'string'
+							? Buffer.from(answer.body, 'utf8')
+							: (answer.body ?? ''),
 				};
 				// Like n8n: statuses kept for credential renewal arrive as a NodeApiError
 				// around the axios error (whose response holds the answer).
@@ -214,7 +218,7 @@ function providerRequest(
 }
 
 describe('request options', () => {
-	it('hands the helper a full-response, text-encoded request below the base URL, without a trailing slash', async () => {
+	it('hands the helper a full-response request for bytes below the base URL, without a trailing slash', async () => {
 		const { ctx, calls } = fakeContext([ok], {
 			baseUrl: 'https://api.example.test/v1//',
 			apiToken: SECRET,
@@ -240,7 +244,7 @@ describe('request options', () => {
 			returnFullResponse: true,
 			// No renewable credential: every status is read by the transport.
 			ignoreHttpStatusErrors: { ignore: true, except: [] },
-			encoding: 'text',
+			encoding: 'arraybuffer',
 			json: false,
 		});
 		expect(options.headers).toEqual({
@@ -312,6 +316,15 @@ describe('request options', () => {
 			body: { a: '1' },
 			idempotent: true,
 		});
+	});
+
+	it('decodes the bytes of the answer as UTF-8', async () => {
+		const { ctx } = fakeContext([
+			{ statusCode: 200, body: '{"comments":"Rappeler à São Paulo — 東京 ☎"}' },
+		]);
+		const result = await providerRequest(ctx, spec, get);
+		expect(result.body).toEqual({ comments: 'Rappeler à São Paulo — 東京 ☎' });
+		expect(result.text).toBe('{"comments":"Rappeler à São Paulo — 東京 ☎"}');
 	});
 
 	it('reads the answer: JSON parsed, headers in lower case, text kept', async () => {
