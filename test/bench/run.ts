@@ -59,7 +59,7 @@ interface Saved {
 
 const ALL: BenchId[] = ['B1', 'B1b', 'B2', 'B3', 'B4'];
 /** Rounds by benchmark, sized so that everything takes about 15 minutes on an idle 2-core machine. */
-const DEFAULT_ROUNDS: Record<BenchId, number> = { B1: 5, B1b: 3, B2: 3, B3: 2, B4: 2 };
+const DEFAULT_ROUNDS: Record<BenchId, number> = { B1: 7, B1b: 3, B2: 3, B3: 2, B4: 2 };
 
 function settings() {
 	const only = (process.env.BENCH_ONLY ?? '')
@@ -479,6 +479,7 @@ const wall: Pick = (r) => r.wallMs;
 const cpu: Pick = (r) => r.cpuMs;
 const heap: Pick = (r) => r.heapPeakMiB;
 const retained: Pick = (r) => r.heapRetainedMiB;
+const largeObjects: Pick = (r) => r.largeObjectsEndMiB;
 
 /** The sandbox process's CPU time per list request, over the measured part of a variant. */
 function serverPerRequest(results: Results, bench: BenchId, group: string, variant: string) {
@@ -584,6 +585,7 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 			const offOverHelper = results.perRound(bench, key, 'node-off', 'helper', ratio('wallMs'));
 			const memOn = results.perRound(bench, key, 'node-on', 'raw', ratio('heapPeakMiB'));
 			const memOff = results.perRound(bench, key, 'node-off', 'raw', ratio('heapPeakMiB'));
+			const memHelper = results.perRound(bench, key, 'helper', 'raw', ratio('heapPeakMiB'));
 			const warmOn = results.perRound(bench, key, 'node-warm', 'raw', ratio('wallMs'));
 			const serialWall = results.perRound(bench, key, 'node-serial', 'raw', ratio('wallMs'));
 			const serialMem = results.perRound(bench, key, 'node-serial', 'raw', ratio('heapPeakMiB'));
@@ -630,6 +632,11 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 					target: atMost(2),
 				},
 				{ label: 'Peak heap, Simplify off ÷ raw loop', figure: memOff, format: times },
+				{
+					label: "Peak heap, raw loop through n8n's request helper ÷ raw loop",
+					figure: memHelper,
+					format: times,
+				},
 				...(serialMem
 					? [
 							{
@@ -685,6 +692,14 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 					retained,
 					mib,
 				),
+				row('Raw loop, old large-object space at the end', 'raw', largeObjects, mib),
+				row(
+					"Raw loop through n8n's request helper, old large-object space at the end",
+					'helper',
+					largeObjects,
+					mib,
+				),
+				row('Node, Simplify on, old large-object space at the end', 'node-on', largeObjects, mib),
 				row('Downloaded (answer bodies)', 'node-on', (r) => r.responseBytes, bytes),
 				{
 					label: "Sandbox's CPU time per list request (raw loop run)",
@@ -711,7 +726,7 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 				const helperCpu = results.single(bench, key, 'helper', cpu);
 				const shares =
 					helper && offOverHelper
-						? ` Of that, n8n's request helper alone (the raw loop sent through it in n8n-core's context, its records returned as items, nothing else) takes ${times(helper.median)} the raw loop${helperCpu ? ` (${ms(helperCpu.median)} of CPU)` : ''}${helper.median > 1.05 ? ": more than the target before any of the package's code runs (n8n's limit: a new connection per request, axios)" : ''}; the node takes ${times(offOverHelper.median)} that helper loop: n8n's authenticated request path, which the helper loop does not take (the credential's session or token applied to each request), and the package's own (its transport, paging and output items).`
+						? ` Of that, n8n's request helper alone (the raw loop sent through it in n8n-core's context, its records returned as items, nothing else) takes ${times(helper.median)} the raw loop${helperCpu ? ` (${ms(helperCpu.median)} of CPU)` : ''}${helper.median > 1.05 ? ": more than the target before any of the package's code runs (n8n's limit: a new connection per request, axios)" : ''}; the node takes ${times(offOverHelper.median)} that helper loop: n8n's authenticated request path, which the helper loop does not take (the credential's session or token applied to each request), and the package's own (its transport, paging and output items${provider === 'ameyo' ? ', and the check that no callback comes twice, which Ameyo needs: it pages by offset over a campaign that may change while it is read, in an order it does not document' : ''}).`
 						: '';
 				limits.push(
 					`${group.label}, Simplify off ${times(off.median)} the raw loop (per round) for the same requests: not the API. Its client process spends ${offCpu ? ms(offCpu.median) : '?'} of CPU against the raw loop's ${rawCpu ? ms(rawCpu.median) : '?'}${cpuOff ? ` (${times(cpuOff.median)} per round)` : ''}.${shares}`,
@@ -726,12 +741,18 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 					kept && rawKept
 						? ` Its output items, kept, take ${mib(kept.median)} against the raw loop's parsed records' ${mib(rawKept.median)} (${times(kept.median / rawKept.median)}: the simplified callback has more fields than the record it is read from); the rest of the peak is the answers fetched ahead (${DEFAULT_CONCURRENCY} asked for at once, the default of Concurrent Requests, against the raw loop's one) and the garbage of reading them, not yet collected when the peak is sampled.`
 						: '';
+				const rawLarge = results.single(bench, key, 'raw', largeObjects);
+				const helperLarge = results.single(bench, key, 'helper', largeObjects);
+				const helperShare =
+					memHelper && rawLarge && helperLarge
+						? ` n8n's request helper alone, its answers' records returned as they are, peaks at ${times(memHelper.median)} the raw loop's: the text of the answers it hands over outlives young-generation collections and ends in the old generation's large-object space (${mib(helperLarge.median)} of it at the end, against the raw loop's ${mib(rawLarge.median)}), where only a full collection frees it.`
+						: '';
 				const tradeOff =
 					serialMem && serialWall
 						? ` Pages one at a time (Concurrent Requests 1) hold less, ${times(serialMem.median)} the raw loop's peak, and take ${times(serialWall.median)} its time: the default trades that memory for speed.`
 						: '';
 				limits.push(
-					`${group.label}, peak heap ${times(memOn.median)} the raw loop's: ${peak ? mib(peak.median) : '?'} against ${rawPeak ? mib(rawPeak.median) : '?'} for the same ${n.toLocaleString('en-US')} records; not the API.${split}${tradeOff}`,
+					`${group.label}, peak heap ${times(memOn.median)} the raw loop's: ${peak ? mib(peak.median) : '?'} against ${rawPeak ? mib(rawPeak.median) : '?'} for the same ${n.toLocaleString('en-US')} records; not the API.${split}${helperShare}${tradeOff}`,
 				);
 			}
 			if (provider === 'ameyo' && listed && listed.median > expected) {
@@ -845,7 +866,7 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 					"The same listings with every answer of the sandbox delayed by 150 ms (in parallel for concurrent requests). The reference is the raw loop asking for pages one after another; the raw loop that sends every page after the first at once shows what the API allows where it gives a total (Convoso, Talkdesk), and the same loop sent through n8n's request helper what n8n allows. The node runs with Simplify on and, as a reference, off.",
 				]
 			: [
-					"Get Many with Return All against the sandbox's own seeded data (Convoso 50,000, Talkdesk 20,000, Ameyo 20,000 in one campaign), against a raw `fetch` loop sending the same requests (same route, parameters and page size) one after another, JSON.parse-ing each page and keeping every record (a node that asks for several pages at once overlaps the sandbox's work with its own, which the wall-time ratio shows and the CPU-time ratio does not). The same loop is also sent through n8n's request helper (in n8n-core's context, the answer read as text as the node reads it, the records returned as output items): the least any n8n node does for the same data. The node is also measured on a second listing in the same process (the first, unmeasured, leaves its code optimized by V8). Where pages come several at once, the node also runs with Concurrent Requests 1, one page after another as the raw loop does. All warm up with a one-item request first (the connection, and Talkdesk's token or Ameyo's session), then the full listing is measured. Peak heap is the most heapUsed above the heap just before the run (after a full GC), sampled every 2 ms; the heap kept is what remains of it after the run, the result still held, after a full GC; the client's CPU time excludes the sandbox, which runs in a process of its own.",
+					"Get Many with Return All against the sandbox's own seeded data (Convoso 50,000, Talkdesk 20,000, Ameyo 20,000 in one campaign), against a raw `fetch` loop sending the same requests (same route, parameters and page size) one after another, JSON.parse-ing each page and keeping every record (a node that asks for several pages at once overlaps the sandbox's work with its own, which the wall-time ratio shows and the CPU-time ratio does not). The same loop is also sent through n8n's request helper (in n8n-core's context, the answer read as text as the node reads it, the records returned as output items): the least any n8n node does for the same data. The node is also measured on a second listing in the same process (the first, unmeasured, leaves its code optimized by V8). Where pages come several at once, the node also runs with Concurrent Requests 1, one page after another as the raw loop does. All warm up with a one-item request first (the connection, and Talkdesk's token or Ameyo's session), then the full listing is measured. Peak heap is the most heapUsed above the heap just before the run (after a full GC), sampled every 2 ms; the heap kept is what remains of it after the run, the result still held, after a full GC; the old large-object space at the end is how much the old generation's space for objects over 128 KiB (such as a page's answer text) grew over the run, read before that GC; the client's CPU time excludes the sandbox, which runs in a process of its own.",
 				],
 		tables,
 		limits,

@@ -60,6 +60,8 @@ export interface Result {
 	heapPeakMiB?: number;
 	/** heapUsed after the measured part, the result still held, after a full GC, minus the same baseline. */
 	heapRetainedMiB?: number;
+	/** Growth of the old generation's large-object space over the measured part, read before any collection after it. */
+	largeObjectsEndMiB?: number;
 	/** Peak RSS over the measured part minus RSS just before it, sampled likewise. */
 	rssPeakMiB?: number;
 	/** Provider requests during the measured part (all routes), 429s included. */

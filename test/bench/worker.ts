@@ -11,7 +11,7 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { getHeapStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 
 import { DateTime } from 'luxon';
 import type {
@@ -256,8 +256,17 @@ interface Measured<T> {
 	cpuMs: number;
 	heapPeakMiB: number;
 	heapRetainedMiB: number;
+	largeObjectsEndMiB: number;
 	rssPeakMiB: number;
 	windowUs: [number, number];
+}
+
+/** The old generation's space for objects over 128 KiB (such as a page's answer text). */
+function largeObjectSpaceBytes(): number {
+	return (
+		getHeapSpaceStatistics().find((space) => space.space_name === 'large_object_space')
+			?.space_used_size ?? 0
+	);
 }
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
@@ -266,6 +275,7 @@ async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
 	gc();
 	gc();
 	const heapBase = getHeapStatistics().used_heap_size;
+	const largeBase = largeObjectSpaceBytes();
 	const rssBase = process.memoryUsage.rss();
 	let heapPeak = heapBase;
 	let rssPeak = rssBase;
@@ -284,6 +294,8 @@ async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
 		const cpu = process.cpuUsage(cpuStart);
 		// The result is still held here: its memory counts.
 		sample();
+		// Large objects moved to the old generation, garbage or not, before anything is collected.
+		const largeEnd = largeObjectSpaceBytes();
 		// What the result itself keeps, once the garbage of making it is collected.
 		gc();
 		gc();
@@ -294,6 +306,7 @@ async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
 			cpuMs: (cpu.user + cpu.system) / 1000,
 			heapPeakMiB: (heapPeak - heapBase) / MiB,
 			heapRetainedMiB: (heapRetained - heapBase) / MiB,
+			largeObjectsEndMiB: (largeEnd - largeBase) / MiB,
 			rssPeakMiB: (rssPeak - rssBase) / MiB,
 			windowUs: [Number(start / 1000n), Number(end / 1000n)],
 		};
@@ -426,6 +439,7 @@ async function listAll(task: Task, host: Host): Promise<Result> {
 		cpuMs: measured.cpuMs,
 		heapPeakMiB: measured.heapPeakMiB,
 		heapRetainedMiB: measured.heapRetainedMiB,
+		largeObjectsEndMiB: measured.largeObjectsEndMiB,
 		rssPeakMiB: measured.rssPeakMiB,
 		windowUs: measured.windowUs,
 		items: measured.value.length,
