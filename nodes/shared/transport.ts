@@ -566,7 +566,6 @@ function httpOptions(
 function answerText(body: unknown): string {
 	if (typeof body === 'string') return body;
 	if (Buffer.isBuffer(body)) return body.toString('utf8');
-	if (body instanceof ArrayBuffer) return Buffer.from(body).toString('utf8');
 	return body === undefined || body === null ? '' : JSON.stringify(body);
 }
 
