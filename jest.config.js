@@ -12,6 +12,9 @@ const common = {
 // Each project has its own timeout, sized for a busy 2-core machine (several times
 // what a test takes there alone). No test asserts a duration: speed is benchmarked.
 module.exports = {
+	// The failing tests again at the very end, after every suite's console output: a
+	// long log's tail then names what failed.
+	reporters: [['default', { summaryThreshold: 0 }]],
 	projects: [
 		{
 			...common,
