@@ -116,6 +116,9 @@ export interface CommandOptions {
 	env?: Record<string, string | undefined>;
 }
 
+/** Where a chunk of a process's output came from: each stream has its own line breaks. */
+export type OutputStream = 'stdout' | 'stderr';
+
 export interface StartServerOptions {
 	/** Port on 127.0.0.1; a free one by default. */
 	port?: number;
@@ -125,8 +128,8 @@ export interface StartServerOptions {
 	env?: Record<string, string | undefined>;
 	/** Also append n8n's stdout and stderr to this file. */
 	logFile?: string;
-	/** Called with every chunk n8n writes (stdout and stderr). */
-	onOutput?: (chunk: string) => void;
+	/** Called with every chunk n8n writes, and the stream it came on. */
+	onOutput?: (chunk: string, stream: OutputStream) => void;
 }
 
 export interface OwnerAccount {
@@ -247,8 +250,8 @@ export interface StartWorkerOptions {
 	readyTimeoutMs?: number;
 	/** Extra environment for the worker only. */
 	env?: Record<string, string | undefined>;
-	/** Called with every chunk the worker writes (stdout and stderr). */
-	onOutput?: (chunk: string) => void;
+	/** Called with every chunk the worker writes, and the stream it came on. */
+	onOutput?: (chunk: string, stream: OutputStream) => void;
 }
 
 /** A running `n8n worker` (queue mode). */
@@ -1084,19 +1087,19 @@ async function startServer(
 		? fs.createWriteStream(options.logFile, { flags: 'a' })
 		: undefined;
 	let output = '';
-	const onChunk = (chunk: string) => {
+	const onChunk = (chunk: string, stream: OutputStream) => {
 		output += chunk;
 		if (output.length > 2_000_000) output = output.slice(-1_000_000);
 		logStream?.write(chunk);
-		options.onOutput?.(chunk);
+		options.onOutput?.(chunk, stream);
 	};
 	const child = spawnTracked(install.node, [install.n8nBin, 'start'], { cwd: userFolder, env });
 	const pid = child.pid;
 	if (pid === undefined) throw new Error('n8n start could not be spawned');
 	child.stdout?.setEncoding('utf8');
 	child.stderr?.setEncoding('utf8');
-	child.stdout?.on('data', onChunk);
-	child.stderr?.on('data', onChunk);
+	child.stdout?.on('data', (chunk: string) => onChunk(chunk, 'stdout'));
+	child.stderr?.on('data', (chunk: string) => onChunk(chunk, 'stderr'));
 	let exited = false;
 	const exitedPromise = new Promise<number | null>((resolve) => {
 		child.once('exit', (code) => {
@@ -1318,15 +1321,15 @@ async function startWorker(
 	const pid = child.pid;
 	if (pid === undefined) throw new Error('n8n worker could not be spawned');
 	let output = '';
-	const onChunk = (chunk: string) => {
+	const onChunk = (chunk: string, stream: OutputStream) => {
 		output += chunk;
 		if (output.length > 4_000_000) output = output.slice(-2_000_000);
-		options.onOutput?.(chunk);
+		options.onOutput?.(chunk, stream);
 	};
 	child.stdout?.setEncoding('utf8');
 	child.stderr?.setEncoding('utf8');
-	child.stdout?.on('data', onChunk);
-	child.stderr?.on('data', onChunk);
+	child.stdout?.on('data', (chunk: string) => onChunk(chunk, 'stdout'));
+	child.stderr?.on('data', (chunk: string) => onChunk(chunk, 'stderr'));
 	let exited = false;
 	const exitedPromise = new Promise<number | null>((resolve) => {
 		child.once('exit', (code) => {

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 
 import type { Sandbox } from '../sandbox/server';
 import { createUserFolder, ensureN8n, packPackage } from '../e2e/n8n';
-import type { N8nInstall, N8nInstance, N8nServer, N8nWorker } from '../e2e/n8n';
+import type { N8nInstall, N8nInstance, N8nServer, N8nWorker, OutputStream } from '../e2e/n8n';
 import type { StartedServices } from './services';
 import { startTaggingProxy } from './tagging-proxy';
 import type { TaggingProxy } from './tagging-proxy';
@@ -60,17 +60,27 @@ export interface ClusterOptions {
 const KEEP_LINES =
 	/Poll|poll|[Ss]cheduler|Worker (started|finished) execution|durable|backing off|Editor is now accessible|worker is now ready|Error|error/;
 
-/** Keeps the lines of a process's output that match, whatever their number. */
+/**
+ * Keeps the lines of a process's output that match, whatever their number. A line
+ * that arrives in two chunks is joined with the rest of its own stream only: a chunk
+ * of stderr between them must not cut it.
+ */
 class LineKeeper {
 	readonly lines: string[] = [];
-	private partial = '';
+	private partial: Record<OutputStream, string> = { stdout: '', stderr: '' };
 
 	constructor(private readonly keep: RegExp) {}
 
-	add(chunk: string): void {
-		const parts = (this.partial + chunk).split('\n');
-		this.partial = parts.pop() ?? '';
+	add(chunk: string, stream: OutputStream): void {
+		const parts = (this.partial[stream] + chunk).split('\n');
+		this.partial[stream] = parts.pop() ?? '';
 		for (const line of parts) if (this.keep.test(line)) this.lines.push(line);
+	}
+
+	/** The process is gone: a line it left unfinished is not joined with the next one's. */
+	endProcess(note: string): void {
+		this.partial = { stdout: '', stderr: '' };
+		this.lines.push(note);
 	}
 
 	text(): string {
@@ -184,7 +194,7 @@ export async function prepareCluster(options: ClusterOptions): Promise<Cluster> 
 	const startMain = async () => {
 		main = await mainInstance.startServer({
 			readyTimeoutMs: 240_000,
-			onOutput: (chunk) => mainLines.add(chunk),
+			onOutput: (chunk, stream) => mainLines.add(chunk, stream),
 		});
 	};
 
@@ -227,7 +237,7 @@ export async function prepareCluster(options: ClusterOptions): Promise<Cluster> 
 							await instances.get(tag)!.startWorker({
 								concurrency: options.concurrency ?? 10,
 								readyTimeoutMs: 240_000,
-								onOutput: (chunk) => workerLines.get(tag)!.add(chunk),
+								onOutput: (chunk, stream) => workerLines.get(tag)!.add(chunk, stream),
 							}),
 					),
 				);
@@ -244,7 +254,7 @@ export async function prepareCluster(options: ClusterOptions): Promise<Cluster> 
 			const old = main;
 			if (how === 'kill') await old.kill();
 			else await old.stop();
-			mainLines.lines.push(
+			mainLines.endProcess(
 				`----- main ${how === 'kill' ? 'killed' : 'stopped'}; starting again -----`,
 			);
 			await startMain();
