@@ -130,8 +130,25 @@ export function stringOrNull(value: unknown): string | null {
 export function idOrNull(value: unknown): CallbackId | null {
 	const text = stringOrNull(value);
 	if (text === null) return null;
-	// Leading zeros would be lost in a number ("007" is not 7): such ids stay text.
-	return /^(0|[1-9]\d{0,14})$/.test(text) ? Number(text) : text;
+	return isPlainInteger(text) ? Number(text) : text;
+}
+
+/**
+ * Whether an id reads as /^(0|[1-9]\d{0,14})$/: at most 15 digits (exact as a number),
+ * no leading zero ("007" is not 7). Character codes, not the expression: a listing
+ * reads several ids per record.
+ */
+function isPlainInteger(text: string): boolean {
+	const { length } = text;
+	if (length === 0 || length > 15) return false;
+	const first = text.charCodeAt(0);
+	if (first === 48) return length === 1;
+	if (first < 49 || first > 57) return false;
+	for (let i = 1; i < length; i++) {
+		const code = text.charCodeAt(i);
+		if (code < 48 || code > 57) return false;
+	}
+	return true;
 }
 
 /** A number from a number or a numeric string (providers send both); otherwise null. */

@@ -107,6 +107,25 @@ describe('idOrNull', () => {
 			{ numRuns: 300 },
 		);
 	});
+
+	it('makes a number of exactly the ids /^(0|[1-9]\\d{0,14})$/ matches (no leading zero, at most 15 digits)', () => {
+		const charArb = fc.constantFrom('0', '1', '5', '9', '/', ':', 'a', '-', '.', '٣', '０');
+		const idArb = fc.oneof(
+			fc.array(charArb, { minLength: 1, maxLength: 17 }).map((chars) => chars.join('')),
+			fc.stringMatching(/^\d{1,17}$/),
+			// Around the 15-digit limit.
+			fc
+				.array(fc.constantFrom('0', '1', '9'), { minLength: 13, maxLength: 17 })
+				.map((digits) => digits.join('')),
+		);
+		fc.assert(
+			fc.property(idArb, (raw) => {
+				const plain = /^(0|[1-9]\d{0,14})$/.test(raw);
+				expect([raw, idOrNull(raw)]).toEqual([raw, plain ? Number(raw) : raw]);
+			}),
+			{ numRuns: 3000 },
+		);
+	});
 });
 
 describe('numberOrNull', () => {
