@@ -140,11 +140,8 @@ export function idOrNull(value: unknown): CallbackId | null {
  */
 function isPlainInteger(text: string): boolean {
 	const { length } = text;
-	if (length === 0 || length > 15) return false;
-	const first = text.charCodeAt(0);
-	if (first === 48) return length === 1;
-	if (first < 49 || first > 57) return false;
-	for (let i = 1; i < length; i++) {
+	if (length === 0 || length > 15 || (length > 1 && text.charCodeAt(0) === 48)) return false;
+	for (let i = 0; i < length; i++) {
 		const code = text.charCodeAt(i);
 		if (code < 48 || code > 57) return false;
 	}

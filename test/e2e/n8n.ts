@@ -347,6 +347,17 @@ function installSafetyNet(): void {
 }
 
 /** Spawns `command args` as the leader of a new process group and tracks the group. */
+/** Hands each chunk of a child's stdout and stderr to `onChunk`, with the stream it came on. */
+function forwardOutput(
+	child: ChildProcess,
+	onChunk: (chunk: string, stream: OutputStream) => void,
+): void {
+	for (const stream of ['stdout', 'stderr'] as const) {
+		child[stream]?.setEncoding('utf8');
+		child[stream]?.on('data', (chunk: string) => onChunk(chunk, stream));
+	}
+}
+
 function spawnTracked(
 	command: string,
 	args: string[],
@@ -1096,10 +1107,7 @@ async function startServer(
 	const child = spawnTracked(install.node, [install.n8nBin, 'start'], { cwd: userFolder, env });
 	const pid = child.pid;
 	if (pid === undefined) throw new Error('n8n start could not be spawned');
-	child.stdout?.setEncoding('utf8');
-	child.stderr?.setEncoding('utf8');
-	child.stdout?.on('data', (chunk: string) => onChunk(chunk, 'stdout'));
-	child.stderr?.on('data', (chunk: string) => onChunk(chunk, 'stderr'));
+	forwardOutput(child, onChunk);
 	let exited = false;
 	const exitedPromise = new Promise<number | null>((resolve) => {
 		child.once('exit', (code) => {
@@ -1326,10 +1334,7 @@ async function startWorker(
 		if (output.length > 4_000_000) output = output.slice(-2_000_000);
 		options.onOutput?.(chunk, stream);
 	};
-	child.stdout?.setEncoding('utf8');
-	child.stderr?.setEncoding('utf8');
-	child.stdout?.on('data', (chunk: string) => onChunk(chunk, 'stdout'));
-	child.stderr?.on('data', (chunk: string) => onChunk(chunk, 'stderr'));
+	forwardOutput(child, onChunk);
 	let exited = false;
 	const exitedPromise = new Promise<number | null>((resolve) => {
 		child.once('exit', (code) => {
