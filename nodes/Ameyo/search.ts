@@ -22,8 +22,8 @@ export interface AmeyoPage {
  * A campaign's callbacks, page by page: a bare array with no total, so paging stops
  * at a short page (or the "nothing matches" 500). With `readAhead` (for a caller that
  * reads to the end), the next page is requested as soon as a full page has arrived,
- * before it is handed over: the same requests as one after another, one at a time,
- * with the reading of each page overlapping the wait for the next.
+ * and sent before it is handed over: the same requests as one after another, one at
+ * a time, with the reading of each page overlapping the wait for the next.
  */
 export async function* campaignPages(
 	client: ProviderClient,
@@ -63,7 +63,11 @@ export async function* campaignPages(
 				{ itemIndex: options.itemIndex, description: answer.text.slice(0, 200) },
 			);
 		const full = items.length >= pageSize;
-		if (full && options.readAhead) pending = request(offset + pageSize);
+		if (full && options.readAhead) {
+			pending = request(offset + pageSize);
+			// Sent now, so the server works on it while this page is read (which holds the thread).
+			await client.runtime.yieldToIo();
+		}
 		yield { items, offset, emptyBy500: answer.nothingMatched };
 		if (!full) return;
 		offset += pageSize;

@@ -22,6 +22,9 @@ export class VirtualRuntime implements Runtime {
 		this.clock += ms;
 	};
 
+	/** Nothing to wait for: no real I/O runs under a virtual clock. */
+	readonly yieldToIo = async (): Promise<void> => {};
+
 	readonly now = (): number => this.clock;
 
 	readonly elapsed = (): number => this.clock;

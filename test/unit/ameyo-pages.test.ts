@@ -1,6 +1,7 @@
 /**
  * Ameyo's paging with and without read-ahead: the same requests either way; with it,
- * the next page is asked for before a full page is handed over.
+ * the next page is asked for, and given a turn of the event loop to be sent, before a
+ * full page is handed over.
  */
 import { campaignPages } from '../../nodes/Ameyo/search';
 import type { ProviderAnswer, ProviderClient, ProviderRequest } from '../../nodes/shared/transport';
@@ -10,6 +11,11 @@ function campaignOf(total: number, failAt?: number) {
 	const log: string[] = [];
 	const client = {
 		ctx: { getNode: () => ({ name: 'Ameyo' }) },
+		runtime: {
+			yieldToIo: async () => {
+				log.push('yield to I/O');
+			},
+		},
 		request: async (request: ProviderRequest): Promise<ProviderAnswer> => {
 			const { offset, limit } = request.qs as { offset: number; limit: number };
 			log.push(`request ${offset}`);
@@ -42,14 +48,16 @@ describe('Ameyo campaign pages', () => {
 		]);
 	});
 
-	it('with read-ahead: the next page is asked for before a full page is read, and no request more', async () => {
+	it('with read-ahead: the next page is asked for and sent before a full page is read, and no request more', async () => {
 		const { client, log } = campaignOf(25);
 		await readAll(campaignPages(client, 110, { pageSize: 10, readAhead: true }), log);
 		expect(log).toEqual([
 			'request 0',
 			'request 10',
+			'yield to I/O',
 			'read 0 (10)',
 			'request 20',
+			'yield to I/O',
 			'read 10 (10)',
 			'read 20 (5)',
 		]);
@@ -70,6 +78,6 @@ describe('Ameyo campaign pages', () => {
 		const { client, log } = campaignOf(25, 10);
 		const read = readAll(campaignPages(client, 110, { pageSize: 10, readAhead: true }), log);
 		await expect(read).rejects.toThrow('offset 10 failed');
-		expect(log).toEqual(['request 0', 'request 10', 'read 0 (10)']);
+		expect(log).toEqual(['request 0', 'request 10', 'yield to I/O', 'read 0 (10)']);
 	});
 });

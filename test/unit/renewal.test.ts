@@ -164,6 +164,7 @@ const runtime: Runtime = {
 		clock += ms;
 		await yieldToOthers(3);
 	},
+	yieldToIo: async () => {},
 	now: () => clock,
 	elapsed: () => clock,
 	random: () => 0.5,

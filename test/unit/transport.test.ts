@@ -197,6 +197,7 @@ const runtime: Runtime = {
 		sleeps.push(ms);
 		clock += ms;
 	},
+	yieldToIo: async () => {},
 	now: () => clock,
 	elapsed: () => clock,
 	random: () => 0.5,
