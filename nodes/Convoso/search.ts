@@ -92,7 +92,12 @@ export async function* callbackPages(
 		if (more && Number.isFinite(first.total)) {
 			const rest = () =>
 				pagesUpTo(window, next, Math.min(first.total, from + budget), from + budget);
-			for await (const items of firstThenRest(firstItems, rest, options.readAhead === true))
+			for await (const items of firstThenRest(
+				firstItems,
+				rest,
+				options.readAhead === true,
+				client.runtime,
+			))
 				if (items.length > 0) yield items;
 			return;
 		}
@@ -118,6 +123,7 @@ export async function* callbackPages(
 					.items;
 			},
 			concurrency,
+			client.runtime,
 		);
 	}
 

@@ -111,8 +111,9 @@ export async function* callbackPages(
 			lastPage - firstPage,
 			(index) => fetchPage(firstPage + 1 + index),
 			options.concurrency ?? DEFAULT_CONCURRENCY,
+			client.runtime,
 		);
-	yield* firstThenRest(first, remaining, options.readAhead === true);
+	yield* firstThenRest(first, remaining, options.readAhead === true, client.runtime);
 }
 
 // ---------------------------------------------------------------------------

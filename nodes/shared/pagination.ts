@@ -4,6 +4,8 @@
  * request when the API tells where the end is.
  */
 
+import type { Runtime } from './runtime';
+
 export interface OffsetPage<T> {
 	items: T[];
 	/** Total matching items, when the API reports it. */
@@ -82,17 +84,23 @@ export async function* linkedPages<T>(
 	}
 }
 
+/** What paging needs of the runtime: a turn of the event loop for requests just issued. */
+export type IoTurn = Pick<Runtime, 'yieldToIo'>;
+
 /**
  * Fetches `count` independent pages (by index) with at most `concurrency` requests at
- * once, and yields them in index order. The first requests go out on the call, not on
- * the first read, so a caller can hand out a page it already has while these are on
- * their way. Memory stays bounded: at most `concurrency` answers are held ahead of the
+ * once, and yields them in index order. The first requests are issued on the call, not
+ * on the first read, so a caller can hand out a page it already has while these are on
+ * their way (see firstThenRest). The request issued when a page is taken is given a
+ * turn of the event loop to be sent before that page is handed over: reading it holds
+ * the thread. Memory stays bounded: at most `concurrency` answers are held ahead of the
  * one being consumed.
  */
 export function inOrder<T>(
 	count: number,
 	fetch: (index: number) => Promise<T>,
 	concurrency: number,
+	io: IoTurn,
 ): AsyncGenerator<T> {
 	const inFlight: Array<Promise<T>> = [];
 	let next = 0;
@@ -106,7 +114,10 @@ export function inOrder<T>(
 	return (async function* () {
 		while (inFlight.length > 0) {
 			const page = await inFlight.shift()!;
-			if (next < count) startNext();
+			if (next < count) {
+				startNext();
+				await io.yieldToIo();
+			}
 			yield page;
 		}
 	})();
@@ -114,16 +125,19 @@ export function inOrder<T>(
 
 /**
  * A page already in hand, then the pages after it. Reading ahead (a caller that reads
- * to the end), `rest` starts before the first page is handed over, so the next pages
- * arrive while it is read; otherwise only once the caller asks for more (a trigger
- * that stops at its poll budget asks for nothing it does not read).
+ * to the end), `rest` starts before the first page is handed over, and its requests
+ * are given a turn of the event loop to be sent, so the next pages arrive while it is
+ * read; otherwise only once the caller asks for more (a trigger that stops at its
+ * poll budget asks for nothing it does not read).
  */
 export async function* firstThenRest<T>(
 	first: T,
 	rest: () => AsyncIterable<T>,
 	readAhead: boolean,
+	io: IoTurn,
 ): AsyncGenerator<T> {
 	const early = readAhead ? rest() : undefined;
+	if (early) await io.yieldToIo();
 	yield first;
 	yield* early ?? rest();
 }

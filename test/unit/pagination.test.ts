@@ -335,32 +335,47 @@ describe('inOrder', () => {
 			});
 		const answer = (index: number) => waiting.get(index)!.resolve(`page ${index}`);
 		const fail = (index: number) => waiting.get(index)!.reject(new Error(`page ${index} failed`));
-		return { log, fetch, answer, fail, inFlight: () => waiting.size };
+		const io = {
+			yieldToIo: async () => {
+				log.push('yield to I/O');
+			},
+		};
+		return { log, fetch, answer, fail, io, inFlight: () => waiting.size };
 	}
 
 	it('sends the first requests on the call, before anything is read', () => {
 		const pages = controlledPages();
-		inOrder(5, pages.fetch, 2);
+		inOrder(5, pages.fetch, 2, pages.io);
 		expect(pages.log).toEqual(['fetch 0', 'fetch 1']);
 	});
 
 	it('yields in index order whatever order the answers come in, never more than the bound at once', async () => {
 		const pages = controlledPages();
-		const iterator = inOrder(4, pages.fetch, 2);
+		const iterator = inOrder(4, pages.fetch, 2, pages.io);
 		const first = iterator.next();
 		pages.answer(1);
 		pages.answer(0);
 		expect(await first).toEqual({ value: 'page 0', done: false });
-		// Page 0 taken: one more is asked for, still two outstanding (1 answered, 2 asked).
-		expect(pages.log).toEqual(['fetch 0', 'fetch 1', 'fetch 2']);
+		// Page 0 taken: one more is asked for, and sent before page 0 is handed over;
+		// still two outstanding (1 answered, 2 asked).
+		expect(pages.log).toEqual(['fetch 0', 'fetch 1', 'fetch 2', 'yield to I/O']);
 		expect(await iterator.next()).toEqual({ value: 'page 1', done: false });
-		expect(pages.log).toEqual(['fetch 0', 'fetch 1', 'fetch 2', 'fetch 3']);
+		expect(pages.log).toEqual([
+			'fetch 0',
+			'fetch 1',
+			'fetch 2',
+			'yield to I/O',
+			'fetch 3',
+			'yield to I/O',
+		]);
 		pages.answer(3);
 		pages.answer(2);
 		expect(await iterator.next()).toEqual({ value: 'page 2', done: false });
 		expect(await iterator.next()).toEqual({ value: 'page 3', done: false });
 		expect(await iterator.next()).toEqual({ value: undefined, done: true });
-		expect(pages.log).toHaveLength(4);
+		// No page left to ask for after page 3 is asked: no more turns either.
+		expect(pages.log.filter((line) => line.startsWith('fetch'))).toHaveLength(4);
+		expect(pages.log.filter((line) => line === 'yield to I/O')).toHaveLength(2);
 	});
 
 	it('a page that fails fails the listing at its turn; one failing ahead is not an unhandled rejection', async () => {
@@ -369,7 +384,7 @@ describe('inOrder', () => {
 		const onUnhandled = (reason: unknown) => unhandled.push(reason);
 		process.on('unhandledRejection', onUnhandled);
 		try {
-			const iterator = inOrder(3, pages.fetch, 3);
+			const iterator = inOrder(3, pages.fetch, 3, pages.io);
 			// Page 2 fails before page 0 is even read.
 			pages.fail(2);
 			pages.answer(0);
@@ -387,7 +402,7 @@ describe('inOrder', () => {
 	it('asks for nothing when there is nothing to fetch', async () => {
 		const pages = controlledPages();
 		const all: string[] = [];
-		for await (const page of inOrder(0, pages.fetch, 4)) all.push(page);
+		for await (const page of inOrder(0, pages.fetch, 4, pages.io)) all.push(page);
 		expect(all).toEqual([]);
 		expect(pages.log).toEqual([]);
 	});

@@ -1,8 +1,9 @@
 /**
  * Return All where the first answer gives the total (Convoso, Talkdesk): the remaining
- * pages are asked for before the first page is handed over, so they arrive while it
- * is read; a listing that fits one page asks for nothing more; and a trigger, which
- * does not read ahead, asks for nothing it may not read.
+ * pages are asked for, and given a turn of the event loop to be sent, before the first
+ * page is handed over, so they arrive while it is read; so is each page asked for when
+ * one is taken; a listing that fits one page asks for nothing more; and a trigger,
+ * which does not read ahead, asks for nothing it may not read.
  */
 import { CALLBACK_PAGE_SIZE, callbackPages as convosoPages } from '../../nodes/Convoso/search';
 import { TALKDESK_PER_PAGE_MAX, callbackPages as talkdeskPages } from '../../nodes/Talkdesk/search';
@@ -18,6 +19,11 @@ function clientFor(answer: (request: ProviderRequest) => unknown) {
 	};
 	const client = {
 		ctx: { getNode: () => ({ name: 'Node' }) },
+		runtime: {
+			yieldToIo: async () => {
+				log.push('yield to I/O');
+			},
+		},
 		request: async (request: ProviderRequest): Promise<ProviderAnswer> => ({
 			statusCode: 200,
 			headers: {},
@@ -49,17 +55,42 @@ const talkdeskAnswer = (total: number) => (request: ProviderRequest) => {
 };
 
 describe('Return All with a total', () => {
-	it('Convoso: the other pages are requested before page 1 is handed over, and come in order', async () => {
+	it('Convoso: the other pages are requested and sent before page 1 is handed over, and come in order', async () => {
 		const total = CALLBACK_PAGE_SIZE * 3 + 10;
 		const { client, log } = clientFor(convosoAnswer(total));
 		const pages = convosoPages(client, {}, { maxItems: Infinity, concurrency: 4, readAhead: true });
 		const first = await pages.next();
 		expect(first.value).toHaveLength(CALLBACK_PAGE_SIZE);
-		expect(log).toEqual(['request 0', 'request 5000', 'request 10000', 'request 15000']);
+		expect(log).toEqual([
+			'request 0',
+			'request 5000',
+			'request 10000',
+			'request 15000',
+			'yield to I/O',
+		]);
 		const ids: string[] = (first.value as Array<{ id: string }>).map((r) => r.id);
 		for await (const page of pages) ids.push(...page.map((r) => r.id as string));
 		expect(ids).toEqual(Array.from({ length: total }, (_, i) => String(i)));
-		expect(log).toHaveLength(4);
+		expect(log.filter((line) => line.startsWith('request'))).toHaveLength(4);
+	});
+
+	it('Convoso: the page asked for when one is taken is sent before that page is handed over', async () => {
+		const total = CALLBACK_PAGE_SIZE * 4;
+		const { client, log } = clientFor(convosoAnswer(total));
+		const pages = convosoPages(client, {}, { maxItems: Infinity, concurrency: 2, readAhead: true });
+		for await (const page of pages) log.push(`read ${page.length}`);
+		expect(log).toEqual([
+			'request 0',
+			'request 5000',
+			'request 10000',
+			'yield to I/O',
+			'read 5000',
+			'request 15000',
+			'yield to I/O',
+			'read 5000',
+			'read 5000',
+			'read 5000',
+		]);
 	});
 
 	it('Convoso: a listing that fits the first page asks for nothing more', async () => {
@@ -89,10 +120,10 @@ describe('Return All with a total', () => {
 		))
 			count += page.length;
 		expect(count).toBe(CALLBACK_PAGE_SIZE + 7);
-		expect(log).toEqual(['request 0', 'request 5000']);
+		expect(log).toEqual(['request 0', 'request 5000', 'yield to I/O']);
 	});
 
-	it('Talkdesk: the other pages are requested before page 1 is handed over', async () => {
+	it('Talkdesk: the other pages are requested and sent before page 1 is handed over', async () => {
 		const total = TALKDESK_PER_PAGE_MAX * 3;
 		const { client, log } = clientFor(talkdeskAnswer(total));
 		const pages = talkdeskPages(
@@ -102,11 +133,11 @@ describe('Return All with a total', () => {
 		);
 		const first = await pages.next();
 		expect(first.value?.page).toBe(1);
-		expect(log).toEqual(['request 1', 'request 2', 'request 3']);
+		expect(log).toEqual(['request 1', 'request 2', 'request 3', 'yield to I/O']);
 		const order = [first.value!.page];
 		for await (const page of pages) order.push(page.page);
 		expect(order).toEqual([1, 2, 3]);
-		expect(log).toHaveLength(3);
+		expect(log.filter((line) => line.startsWith('request'))).toHaveLength(3);
 	});
 
 	it('without read-ahead (a trigger, which may stop at its poll budget): stopping after page 1 asked for nothing more', async () => {
