@@ -346,7 +346,6 @@ function installSafetyNet(): void {
 	}
 }
 
-/** Spawns `command args` as the leader of a new process group and tracks the group. */
 /** Hands each chunk of a child's stdout and stderr to `onChunk`, with the stream it came on. */
 function forwardOutput(
 	child: ChildProcess,
@@ -358,6 +357,7 @@ function forwardOutput(
 	}
 }
 
+/** Spawns `command args` as the leader of a new process group and tracks the group. */
 function spawnTracked(
 	command: string,
 	args: string[],
