@@ -394,8 +394,8 @@ async function listAll(task: Task, host: Host): Promise<Result> {
 		const loop = task.variant.startsWith('helper')
 			? (options: ListOptions) => helperLoop(provider, list, baseUrls, options)
 			: (options: ListOptions) => list(baseUrls, options);
-		// Warm-up: the connection, and the code paths.
-		await loop({ limit: 1, auth });
+		// Warm-up: the connection and the code paths; for '-warm', a whole listing first.
+		await loop(task.variant.endsWith('-warm') ? { auth } : { limit: 1, auth });
 		await resetTraffic(host);
 		serverStart = await host.cpuMs();
 		measured = await measure(() => loop({ auth, concurrent }));
@@ -403,7 +403,7 @@ async function listAll(task: Task, host: Host): Promise<Result> {
 	} else {
 		const { Action, Credential } = load(provider);
 		const credentials = credentialsFor(provider, host.ready);
-		const simplify = task.variant !== 'node-off';
+		const simplify = !task.variant.startsWith('node-off');
 		const run = (limit?: number) =>
 			runNode({
 				nodeType: new Action(),
@@ -422,8 +422,8 @@ async function listAll(task: Task, host: Host): Promise<Result> {
 				},
 			});
 		// Warm-up: the credential's token or session, the connection, the code paths; for
-		// 'node-warm', a whole listing first, so that the one measured runs optimized code.
-		const warm = await run(task.variant === 'node-warm' ? undefined : 1);
+		// '-warm', a whole listing first, so that the one measured runs optimized code.
+		const warm = await run(task.variant.endsWith('-warm') ? undefined : 1);
 		if (warm.error) throw warm.error;
 		await resetTraffic(host);
 		serverStart = await host.cpuMs();
