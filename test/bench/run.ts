@@ -137,7 +137,8 @@ function groupsOf(
 					'node-warm',
 					'node-off-warm',
 					'helper-warm',
-					...(provider === 'ameyo' ? [] : ['node-serial']),
+					// Ameyo's session applied by its credential, through n8n's authenticated path.
+					...(provider === 'ameyo' ? ['helper-auth'] : ['node-serial']),
 				],
 				task: { count, latencyMs: 0 },
 				timeoutMs: 180_000,
@@ -614,6 +615,15 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 			const cpuOn = results.perRound(bench, key, 'node-on', 'raw', ratio('cpuMs'));
 			const helper = results.perRound(bench, key, 'helper', 'raw', ratio('wallMs'));
 			const offOverHelper = results.perRound(bench, key, 'node-off', 'helper', ratio('wallMs'));
+			// The same loop with the provider's credential applying its session (Ameyo).
+			const helperAuth = results.perRound(bench, key, 'helper-auth', 'raw', ratio('wallMs'));
+			const offOverHelperAuth = results.perRound(
+				bench,
+				key,
+				'node-off',
+				'helper-auth',
+				ratio('wallMs'),
+			);
 			const memOn = results.perRound(bench, key, 'node-on', 'raw', ratio('heapPeakMiB'));
 			const memOff = results.perRound(bench, key, 'node-off', 'raw', ratio('heapPeakMiB'));
 			const memHelper = results.perRound(bench, key, 'helper', 'raw', ratio('heapPeakMiB'));
@@ -659,8 +669,7 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 					format: times,
 				},
 				{
-					label:
-						"Second listings: Simplify off ÷ raw loop through n8n's request helper, wall time",
+					label: "Second listings: Simplify off ÷ raw loop through n8n's request helper, wall time",
 					figure: warmOffOverHelper,
 					format: times,
 				},
@@ -679,6 +688,22 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 					figure: offOverHelper,
 					format: times,
 				},
+				...(helperAuth
+					? [
+							{
+								label:
+									"Raw loop through n8n's authenticated request path (the credential applies the session) ÷ raw loop, wall time",
+								figure: helperAuth,
+								format: times,
+							},
+							{
+								label:
+									"Simplify off ÷ raw loop through n8n's authenticated request path, wall time",
+								figure: offOverHelperAuth,
+								format: times,
+							},
+						]
+					: []),
 				{
 					label: 'Peak heap, Simplify on ÷ raw loop',
 					figure: memOn,
@@ -735,6 +760,16 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 				row('Node, Simplify on, per callback', 'node-on', (r) => (r.wallMs! * 1000) / n, us),
 				row('Raw loop, CPU time', 'raw', cpu, ms),
 				row("Raw loop through n8n's request helper, CPU time", 'helper', cpu, ms),
+				...(helperAuth
+					? [
+							row(
+								"Raw loop through n8n's authenticated request path, CPU time",
+								'helper-auth',
+								cpu,
+								ms,
+							),
+						]
+					: []),
 				row('Node, Simplify on, CPU time', 'node-on', cpu, ms),
 				row('Node, Simplify off, CPU time', 'node-off', cpu, ms),
 				row('Raw loop, peak heap above baseline', 'raw', heap, mib),
@@ -779,12 +814,17 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 				const offCpu = results.single(bench, key, 'node-off', cpu);
 				const cpuOff = results.perRound(bench, key, 'node-off', 'raw', ratio('cpuMs'));
 				const helperCpu = results.single(bench, key, 'helper', cpu);
+				const helperAuthCpu = results.single(bench, key, 'helper-auth', cpu);
+				const authenticatedShare =
+					helperAuth && offOverHelperAuth
+						? ` The same loop on n8n's authenticated path (the credential applying the session to each request, as for any node) takes ${times(helperAuth.median)} the raw loop${helperAuthCpu ? ` (${ms(helperAuthCpu.median)} of CPU)` : ''}${helperAuth.median > 1.05 ? ", over the target before any of the package's code runs (n8n's limit)" : ''}; the node takes ${times(offOverHelperAuth.median)} that loop: the package's own share.`
+						: '';
 				const shares =
 					helper && offOverHelper
 						? ` Of that, n8n's request helper alone (the raw loop sent through it in n8n-core's context, its records returned as items, nothing else) takes ${times(helper.median)} the raw loop${helperCpu ? ` (${ms(helperCpu.median)} of CPU)` : ''}${helper.median > 1.05 ? ": more than the target before any of the package's code runs (n8n's limit: a new connection per request, axios)" : ''}; the node takes ${times(offOverHelper.median)} that helper loop: n8n's authenticated request path, which the helper loop does not take (the credential's session or token applied to each request), and the package's own (its transport, paging and output items${provider === 'ameyo' ? ', and the check that no callback comes twice, which Ameyo needs: it pages by offset over a campaign that may change while it is read, in an order it does not document' : ''}).`
 						: '';
 				limits.push(
-					`${group.label}, Simplify off ${times(off.median)} the raw loop (per round) for the same requests: not the API. Its client process spends ${offCpu ? ms(offCpu.median) : '?'} of CPU against the raw loop's ${rawCpu ? ms(rawCpu.median) : '?'}${cpuOff ? ` (${times(cpuOff.median)} per round)` : ''}.${shares}${steadyOff(warmOff, warmHelper, warmOffOverHelper)}`,
+					`${group.label}, Simplify off ${times(off.median)} the raw loop (per round) for the same requests: not the API. Its client process spends ${offCpu ? ms(offCpu.median) : '?'} of CPU against the raw loop's ${rawCpu ? ms(rawCpu.median) : '?'}${cpuOff ? ` (${times(cpuOff.median)} per round)` : ''}.${shares}${authenticatedShare}${steadyOff(warmOff, warmHelper, warmOffOverHelper)}`,
 				);
 			}
 			if (memOn && memOn.median > 2) {
@@ -921,7 +961,7 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 					"The same listings with every answer of the sandbox delayed by 150 ms (in parallel for concurrent requests). The reference is the raw loop asking for pages one after another; the raw loop that sends every page after the first at once shows what the API allows where it gives a total (Convoso, Talkdesk), and the same loop sent through n8n's request helper what n8n allows. The node runs with Simplify on and, as a reference, off.",
 				]
 			: [
-					"Get Many with Return All against the sandbox's own seeded data (Convoso 50,000, Talkdesk 20,000, Ameyo 20,000 in one campaign), against a raw `fetch` loop sending the same requests (same route, parameters and page size) one after another, JSON.parse-ing each page and keeping every record (a node that asks for several pages at once overlaps the sandbox's work with its own, which the wall-time ratio shows and the CPU-time ratio does not). The same loop is also sent through n8n's request helper (in n8n-core's context, the answer read as text, n8n's usual way, where the node asks for the bytes and decodes them itself just before parsing; the records returned as output items): the least any n8n node does for the same data. The raw loop, the helper loop and the node (Simplify on and off) are also measured on a second listing in their process, each after a whole first one that is not measured (its code optimized by V8 by then); those figures compare second listings with each other, since the raw loop's own code gains from that too. Where pages come several at once, the node also runs with Concurrent Requests 1, one page after another as the raw loop does. All warm up with a one-item request first (the connection, and Talkdesk's token or Ameyo's session), then the full listing is measured. Peak heap is the most heapUsed above the heap just before the run (after a full GC), sampled every 2 ms; the heap kept is what remains of it after the run, the result still held, after a full GC; the old large-object space at the end is how much the old generation's space for objects over 128 KiB (such as a page's answer text) grew over the run, read before that GC; the client's CPU time excludes the sandbox, which runs in a process of its own.",
+					"Get Many with Return All against the sandbox's own seeded data (Convoso 50,000, Talkdesk 20,000, Ameyo 20,000 in one campaign), against a raw `fetch` loop sending the same requests (same route, parameters and page size) one after another, JSON.parse-ing each page and keeping every record (a node that asks for several pages at once overlaps the sandbox's work with its own, which the wall-time ratio shows and the CPU-time ratio does not). The same loop is also sent through n8n's request helper (in n8n-core's context, the answer read as text, n8n's usual way, where the node asks for the bytes and decodes them itself just before parsing; the records returned as output items): the least any n8n node does for the same data. For Ameyo it is also sent through n8n's authenticated path, the session (the one the node opened: Ameyo allows one per user) applied to each request by the package's credential, as for the node's own requests. The raw loop, the helper loop and the node (Simplify on and off) are also measured on a second listing in their process, each after a whole first one that is not measured (its code optimized by V8 by then); those figures compare second listings with each other, since the raw loop's own code gains from that too. Where pages come several at once, the node also runs with Concurrent Requests 1, one page after another as the raw loop does. All warm up with a one-item request first (the connection, and Talkdesk's token or Ameyo's session), then the full listing is measured. Peak heap is the most heapUsed above the heap just before the run (after a full GC), sampled every 2 ms; the heap kept is what remains of it after the run, the result still held, after a full GC; the old large-object space at the end is how much the old generation's space for objects over 128 KiB (such as a page's answer text) grew over the run, read before that GC; the client's CPU time excludes the sandbox, which runs in a process of its own.",
 				],
 		tables,
 		limits,

@@ -19,6 +19,7 @@ import type {
 	ICredentialType,
 	IDataObject,
 	IHttpRequestMethods,
+	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeType,
 } from 'n8n-workflow';
@@ -203,7 +204,11 @@ async function helperLoop(
 	list: typeof convosoListAll,
 	baseUrls: SandboxReady['baseUrls'],
 	options: ListOptions,
+	/** Sent through n8n's authenticated path with this credential (its session already open). */
+	authenticated?: ICredentialDataDecryptedObject,
 ): Promise<INodeExecutionData[]> {
+	const { Credential } = load(provider);
+	const credentialType = new Credential();
 	const nodeType: INodeType = {
 		description: {
 			displayName: 'Helper Loop',
@@ -214,11 +219,12 @@ async function helperLoop(
 			defaults: { name: 'Helper Loop' },
 			inputs: ['main'],
 			outputs: ['main'],
+			credentials: authenticated ? [{ name: credentialType.name, required: true }] : [],
 			properties: [],
 		},
 		async execute() {
 			const send: Send = async (url, init) => {
-				const answer = (await this.helpers.httpRequest({
+				const request: IHttpRequestOptions = {
 					url,
 					method: (init.method ?? 'GET') as IHttpRequestMethods,
 					headers: init.headers,
@@ -227,7 +233,16 @@ async function helperLoop(
 					json: false,
 					returnFullResponse: true,
 					ignoreHttpStatusErrors: true,
-				})) as { statusCode: number; body: unknown };
+				};
+				const answer = (
+					authenticated
+						? await this.helpers.httpRequestWithAuthentication.call(
+								this,
+								credentialType.name,
+								request,
+							)
+						: await this.helpers.httpRequest(request)
+				) as { statusCode: number; body: unknown };
 				return {
 					status: answer.statusCode,
 					text: typeof answer.body === 'string' ? answer.body : '',
@@ -237,11 +252,10 @@ async function helperLoop(
 			return [records.map((json) => ({ json: json as IDataObject, pairedItem: { item: 0 } }))];
 		},
 	};
-	const { Credential } = load(provider);
 	const outcome = await runNode({
 		nodeType,
-		credentialType: new Credential(),
-		credentials: {},
+		credentialType,
+		credentials: authenticated ?? {},
 		parameters: {},
 	});
 	if (outcome.error) throw outcome.error;
@@ -378,8 +392,13 @@ async function listAll(task: Task, host: Host): Promise<Result> {
 	let serverStart = 0;
 	let serverEnd = 0;
 	if (task.variant.startsWith('raw') || task.variant.startsWith('helper')) {
-		const auth =
-			provider === 'talkdesk'
+		// 'helper-auth': the session the node opens, applied by the credential through
+		// n8n's authenticated path (as the node's requests are), not by the loop.
+		const authenticated =
+			task.variant === 'helper-auth' ? await nodeCredentialsOpened(provider, host) : undefined;
+		const auth = authenticated
+			? undefined
+			: provider === 'talkdesk'
 				? await talkdeskToken(baseUrls)
 				: provider === 'ameyo'
 					? await ameyoSession(baseUrls)
@@ -392,7 +411,7 @@ async function listAll(task: Task, host: Host): Promise<Result> {
 					: ameyoListAll;
 		const concurrent = task.variant.endsWith('-concurrent');
 		const loop = task.variant.startsWith('helper')
-			? (options: ListOptions) => helperLoop(provider, list, baseUrls, options)
+			? (options: ListOptions) => helperLoop(provider, list, baseUrls, options, authenticated)
 			: (options: ListOptions) => list(baseUrls, options);
 		// Warm-up: the connection and the code paths; for '-warm', a whole listing first.
 		await loop(task.variant.endsWith('-warm') ? { auth } : { limit: 1, auth });
@@ -446,6 +465,29 @@ async function listAll(task: Task, host: Host): Promise<Result> {
 		...traffic,
 		extra: { seedMs: host.ready.seedMs, serverCpuMs: serverEnd - serverStart },
 	};
+}
+
+/** The provider's credential after a one-item listing by the node: its session or token open. */
+async function nodeCredentialsOpened(
+	provider: Provider,
+	host: Host,
+): Promise<ICredentialDataDecryptedObject> {
+	const { Action, Credential } = load(provider);
+	const credentials = credentialsFor(provider, host.ready);
+	const outcome = await runNode({
+		nodeType: new Action(),
+		credentialType: new Credential(),
+		credentials,
+		parameters: {
+			resource: 'callback',
+			operation: 'getMany',
+			...(provider === 'ameyo' && { campaignId: AMEYO_CAMPAIGN }),
+			returnAll: false,
+			limit: 1,
+		},
+	});
+	if (outcome.error) throw outcome.error;
+	return credentials;
 }
 
 // --- B2: the idle poll ---
