@@ -195,9 +195,10 @@ async function startHost(plan: SandboxPlan): Promise<Host> {
 
 /**
  * A list loop of raw.ts run as a node's execute() in n8n-core's context, sending
- * through n8n's request helper (as the package's transport does: the answer read as
- * text) and returning every record as an output item: the least an n8n node does to
- * list the same data, without any of the package's code.
+ * through n8n's request helper (the answer read as text, n8n's usual way) and returning
+ * every record as an output item: the least an n8n node does to list the same data,
+ * without any of the package's code (but for the credential's `authenticate`, when the
+ * loop takes n8n's authenticated path).
  */
 async function helperLoop(
 	provider: Provider,
