@@ -609,33 +609,28 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 		const expected = Math.ceil(n / LARGEST_PAGE[provider]);
 		const rawMs = results.single(bench, key, 'raw', wall);
 		const nodeMs = results.single(bench, key, 'node-on', wall);
+		/** Wall time of one variant over another's, per round. */
+		const wallRatio = (variant: string, reference = 'raw') =>
+			results.perRound(bench, key, variant, reference, ratio('wallMs'));
 		if (!latency) {
-			const on = results.perRound(bench, key, 'node-on', 'raw', ratio('wallMs'));
-			const off = results.perRound(bench, key, 'node-off', 'raw', ratio('wallMs'));
+			const on = wallRatio('node-on');
+			const off = wallRatio('node-off');
 			const cpuOn = results.perRound(bench, key, 'node-on', 'raw', ratio('cpuMs'));
-			const helper = results.perRound(bench, key, 'helper', 'raw', ratio('wallMs'));
-			const offOverHelper = results.perRound(bench, key, 'node-off', 'helper', ratio('wallMs'));
+			const helper = wallRatio('helper');
+			const offOverHelper = wallRatio('node-off', 'helper');
 			// The same loop with the provider's credential applying its session (Ameyo).
-			const helperAuth = results.perRound(bench, key, 'helper-auth', 'raw', ratio('wallMs'));
-			const offOverHelperAuth = results.perRound(
-				bench,
-				key,
-				'node-off',
-				'helper-auth',
-				ratio('wallMs'),
-			);
+			const helperAuth = wallRatio('helper-auth');
+			const offOverHelperAuth = wallRatio('node-off', 'helper-auth');
 			const memOn = results.perRound(bench, key, 'node-on', 'raw', ratio('heapPeakMiB'));
 			const memOff = results.perRound(bench, key, 'node-off', 'raw', ratio('heapPeakMiB'));
 			const memHelper = results.perRound(bench, key, 'helper', 'raw', ratio('heapPeakMiB'));
 			// Second listings, each side after a whole one: code that V8 has optimized by then.
-			const warm = (variant: string, reference = 'raw-warm') =>
-				results.perRound(bench, key, variant, reference, ratio('wallMs'));
-			const warmOn = warm('node-warm');
-			const warmOff = warm('node-off-warm');
-			const warmHelper = warm('helper-warm');
-			const warmOffOverHelper = warm('node-off-warm', 'helper-warm');
-			const warmOnOverHelper = warm('node-warm', 'helper-warm');
-			const serialWall = results.perRound(bench, key, 'node-serial', 'raw', ratio('wallMs'));
+			const warmOn = wallRatio('node-warm', 'raw-warm');
+			const warmOff = wallRatio('node-off-warm', 'raw-warm');
+			const warmHelper = wallRatio('helper-warm', 'raw-warm');
+			const warmOffOverHelper = wallRatio('node-off-warm', 'helper-warm');
+			const warmOnOverHelper = wallRatio('node-warm', 'helper-warm');
+			const serialWall = wallRatio('node-serial');
 			const serialMem = results.perRound(bench, key, 'node-serial', 'raw', ratio('heapPeakMiB'));
 			const listed = results.single(bench, key, 'node-on', (r) => r.listRequests);
 			const rawListed = results.single(bench, key, 'raw', (r) => r.listRequests);
@@ -804,7 +799,7 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 			);
 			const nodeCpu = results.single(bench, key, 'node-on', cpu);
 			const rawCpu = results.single(bench, key, 'raw', cpu);
-			const onOverHelper = results.perRound(bench, key, 'node-on', 'helper', ratio('wallMs'));
+			const onOverHelper = wallRatio('node-on', 'helper');
 			if (on && on.median > 1.2 && nodeCpu && rawCpu && rawMs && nodeMs) {
 				limits.push(
 					`${group.label}, Simplify on ${times(on.median)} the raw loop: not the API (the raw loop gets the same ${n.toLocaleString('en-US')} callbacks with the same requests in ${ms(rawMs.median)}). The node's client process spends ${ms(nodeCpu.median)} of CPU against the raw loop's ${ms(rawCpu.median)} (${times(nodeCpu.median / rawCpu.median)}), ${us(((nodeCpu.median - rawCpu.median) * 1000) / n)} more per callback: its own processing of the answers (see the profile above)${onOverHelper ? `; it takes ${times(onOverHelper.median)} the raw loop sent through n8n's request helper` : ''}.${steadyOn(warmOn, warmHelper, warmOnOverHelper)}`,
@@ -856,16 +851,10 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 				);
 			}
 		} else {
-			const rel = results.perRound(bench, key, 'node-on', 'raw', ratio('wallMs'));
-			const rawConcurrent = results.perRound(bench, key, 'raw-concurrent', 'raw', ratio('wallMs'));
-			const helperConcurrent = results.perRound(
-				bench,
-				key,
-				'helper-concurrent',
-				'raw',
-				ratio('wallMs'),
-			);
-			const offRel = results.perRound(bench, key, 'node-off', 'raw', ratio('wallMs'));
+			const rel = wallRatio('node-on');
+			const rawConcurrent = wallRatio('raw-concurrent');
+			const helperConcurrent = wallRatio('helper-concurrent');
+			const offRel = wallRatio('node-off');
 			const hasTotal = provider !== 'ameyo';
 			rows.push(
 				{

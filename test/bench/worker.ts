@@ -421,25 +421,14 @@ async function listAll(task: Task, host: Host): Promise<Result> {
 		measured = await measure(() => loop({ auth, concurrent }));
 		serverEnd = await host.cpuMs();
 	} else {
-		const { Action, Credential } = load(provider);
+		// One object: a token or session the first run obtains is kept, as n8n keeps it.
 		const credentials = credentialsFor(provider, host.ready);
-		const simplify = !task.variant.startsWith('node-off');
 		const run = (limit?: number) =>
-			runNode({
-				nodeType: new Action(),
-				credentialType: new Credential(),
-				// One object: a token or session the first run obtains is kept, as n8n keeps it.
-				credentials,
-				parameters: {
-					resource: 'callback',
-					operation: 'getMany',
-					...(provider === 'ameyo' && { campaignId: AMEYO_CAMPAIGN }),
-					returnAll: limit === undefined,
-					...(limit !== undefined && { limit }),
-					// Pages one after another, as the raw loop does.
-					...(task.variant === 'node-serial' && { concurrency: 1 }),
-					simplify,
-				},
+			getMany(provider, credentials, {
+				limit,
+				simplify: !task.variant.startsWith('node-off'),
+				// Pages one after another, as the raw loop does.
+				...(task.variant === 'node-serial' && { concurrency: 1 }),
 			});
 		// Warm-up: the credential's token or session, the connection, the code paths; for
 		// '-warm', a whole listing first, so that the one measured runs optimized code.
@@ -468,14 +457,15 @@ async function listAll(task: Task, host: Host): Promise<Result> {
 	};
 }
 
-/** The provider's credential after a one-item listing by the node: its session or token open. */
-async function nodeCredentialsOpened(
+/** The node's Get Many: every callback, or the first `limit`. */
+function getMany(
 	provider: Provider,
-	host: Host,
-): Promise<ICredentialDataDecryptedObject> {
+	credentials: ICredentialDataDecryptedObject,
+	options: { limit?: number; simplify?: boolean; concurrency?: number },
+) {
 	const { Action, Credential } = load(provider);
-	const credentials = credentialsFor(provider, host.ready);
-	const outcome = await runNode({
+	const { limit, simplify = true, concurrency } = options;
+	return runNode({
 		nodeType: new Action(),
 		credentialType: new Credential(),
 		credentials,
@@ -483,10 +473,21 @@ async function nodeCredentialsOpened(
 			resource: 'callback',
 			operation: 'getMany',
 			...(provider === 'ameyo' && { campaignId: AMEYO_CAMPAIGN }),
-			returnAll: false,
-			limit: 1,
+			returnAll: limit === undefined,
+			...(limit !== undefined && { limit }),
+			...(concurrency !== undefined && { concurrency }),
+			simplify,
 		},
 	});
+}
+
+/** The provider's credential after a one-item listing by the node: its session or token open. */
+async function nodeCredentialsOpened(
+	provider: Provider,
+	host: Host,
+): Promise<ICredentialDataDecryptedObject> {
+	const credentials = credentialsFor(provider, host.ready);
+	const outcome = await getMany(provider, credentials, { limit: 1 });
 	if (outcome.error) throw outcome.error;
 	return credentials;
 }
