@@ -24,6 +24,10 @@ interface DateWindow {
 	end: string;
 }
 
+interface CountedWindow extends DateWindow {
+	total: number;
+}
+
 interface Page {
 	items: IDataObject[];
 	total: number;
@@ -34,8 +38,10 @@ interface Page {
  *
  * Convoso caps the offset at 50,000. When more callbacks match than paging can
  * reach, the search is split into date windows (halving until each fits) and each
- * window is paged on its own. If one day alone holds too many, or the windows do
- * not add up to the total, it fails with a clear message: never a silent truncation.
+ * window is paged on its own; the windows are independent, so the halves of each
+ * split are asked together, and so are the pages of every window. If one day alone
+ * holds too many, or the windows do not add up to the total, it fails with a clear
+ * message before any window's page is read: never a silent truncation.
  */
 export async function* callbackPages(
 	client: ProviderClient,
@@ -50,6 +56,7 @@ export async function* callbackPages(
 		/**
 		 * For a caller that reads to the end (not a trigger that may stop at its poll
 		 * budget): the other pages are asked for before the first is handed over.
+		 * Date windows are always read ahead, `concurrency` pages at a time.
 		 */
 		readAhead?: boolean;
 	},
@@ -138,55 +145,104 @@ export async function* callbackPages(
 		return;
 	}
 
-	// Too many to page through: walk date windows.
-	let delivered = 0;
-	let covered = 0;
-	// Each window with the total its parent had: half of it is what it likely holds.
-	const stack: Array<DateWindow & { parentTotal: number }> = [
-		{
-			start: userWindow.start ?? WIDEST_WINDOW.start,
-			end: userWindow.end ?? WIDEST_WINDOW.end,
-			parentTotal: first.total * 2,
-		},
-	];
-	while (stack.length > 0 && delivered < maxItems) {
-		const { parentTotal, ...window } = stack.pop()!;
-		// A window that likely holds too many to page is asked for its total alone (one
-		// row), not a page of 5,000 that would be thrown away.
-		const probeOnly = parentTotal / 2 > REACHABLE && window.start !== window.end;
-		let page = await fetchPage(window, 0, probeOnly ? 1 : CALLBACK_PAGE_SIZE);
-		if (page.total === 0) continue;
-		if (page.total > REACHABLE) {
-			if (window.start === window.end) {
-				throw new NodeOperationError(
-					client.ctx.getNode(),
-					`Too many callbacks on ${window.start}: ${page.total} match, and Convoso can page through at most ${REACHABLE} per search`,
-					{
-						itemIndex,
-						description:
-							'Add a filter (campaign, list, user, stage or recipient) so that fewer callbacks match each day.',
-					},
-				);
+	// Too many to page through: split by date, then page every window.
+	const windows = await reachableWindows(
+		{ start: userWindow.start ?? WIDEST_WINDOW.start, end: userWindow.end ?? WIDEST_WINDOW.end },
+		first.total,
+	);
+	yield* windowPages(windows);
+
+	/**
+	 * Splits `root`, which holds `total`, into date windows, in date order, that each
+	 * hold few enough to page. Each round halves every window that holds too many and
+	 * asks all the halves for their totals together, one row each. Windows after
+	 * those that already hold `maxItems` are dropped: neither split nor paged.
+	 */
+	async function reachableWindows(root: DateWindow, total: number): Promise<CountedWindow[]> {
+		let windows: Array<DateWindow & { total?: number }> = [{ ...root, total }];
+		let dropped = false;
+		for (;;) {
+			const unasked = windows.filter((window) => window.total === undefined);
+			const totals = inOrder(
+				unasked.length,
+				async (index) => (await fetchPage(unasked[index], 0, 1)).total,
+				concurrency,
+				client.runtime,
+			);
+			for (const window of unasked) window.total = (await totals.next()).value as number;
+
+			const next: typeof windows = [];
+			let before = 0;
+			for (const window of windows) {
+				if (before >= maxItems) {
+					dropped = true;
+					break;
+				}
+				const windowTotal = window.total!;
+				before += windowTotal;
+				if (windowTotal === 0) continue;
+				if (windowTotal <= REACHABLE) next.push(window);
+				else if (window.start === window.end) throw tooManyOnOneDay(window.start, windowTotal);
+				else next.push(...splitWindow(window));
 			}
-			const [earlier, later] = splitWindow(window);
-			const split = { parentTotal: page.total };
-			stack.push({ ...later, ...split }, { ...earlier, ...split }); // earlier dates first
-			continue;
+			windows = next;
+			if (windows.every((window) => window.total !== undefined)) break;
 		}
-		if (probeOnly) page = await fetchPage(window, 0, CALLBACK_PAGE_SIZE);
-		covered += page.total;
-		for await (const items of pagesAfter(window, page, maxItems - delivered)) {
-			delivered += items.length;
-			yield items;
+		const covered = windows.reduce((sum, window) => sum + window.total!, 0);
+		if (!dropped && covered !== total && covered < maxItems) {
+			throw new NodeOperationError(
+				client.ctx.getNode(),
+				`Could only reach ${covered} of the ${total} matching callbacks`,
+				{
+					itemIndex,
+					description: `More than ${REACHABLE} callbacks match, so the search was split by date, but the date windows did not add up to the total (callbacks may be dated outside ${WIDEST_WINDOW.start}..${WIDEST_WINDOW.end}, or changed during the search). Narrow the search with filters or a date range.`,
+				},
+			);
+		}
+		return windows as CountedWindow[];
+	}
+
+	/** Every page of `windows`, in date order, fetched together; none past `maxItems`. */
+	async function* windowPages(windows: CountedWindow[]): AsyncGenerator<IDataObject[]> {
+		const pages: Array<{ window: DateWindow; offset: number; limit: number }> = [];
+		let planned = 0;
+		for (const window of windows) {
+			for (
+				let offset = 0;
+				offset < window.total && planned < maxItems;
+				offset += CALLBACK_PAGE_SIZE
+			) {
+				pages.push({ window, offset, limit: Math.min(CALLBACK_PAGE_SIZE, maxItems - planned) });
+				planned += Math.min(CALLBACK_PAGE_SIZE, window.total - offset);
+			}
+		}
+		let delivered = 0;
+		const fetched = inOrder(
+			pages.length,
+			async (index) => {
+				const { window, offset, limit } = pages[index];
+				return (await fetchPage(window, offset, limit)).items;
+			},
+			concurrency,
+			client.runtime,
+		);
+		for await (const items of fetched) {
+			const kept =
+				items.length > maxItems - delivered ? items.slice(0, maxItems - delivered) : items;
+			delivered += kept.length;
+			if (kept.length > 0) yield kept;
+			if (delivered >= maxItems) return;
 		}
 	}
-	if (delivered < maxItems && covered !== first.total) {
-		throw new NodeOperationError(
+
+	function tooManyOnOneDay(day: string, dayTotal: number) {
+		return new NodeOperationError(
 			client.ctx.getNode(),
-			`Could only reach ${covered} of the ${first.total} matching callbacks`,
+			`Too many callbacks on ${day}: ${dayTotal} match, and Convoso can page through at most ${REACHABLE} per search`,
 			{
 				itemIndex,
-				description: `More than ${REACHABLE} callbacks match, so the search was split by date, but the date windows did not add up to the total (callbacks may be dated outside ${WIDEST_WINDOW.start}..${WIDEST_WINDOW.end}, or changed during the search). Narrow the search with filters or a date range.`,
+				description:
+					'Add a filter (campaign, list, user, stage or recipient) so that fewer callbacks match each day.',
 			},
 		);
 	}

@@ -202,31 +202,136 @@ describe('Callback → Search beyond the 50,000 offset cap', () => {
 	afterAll(async () => {
 		await big.close();
 	});
+	beforeEach(() => {
+		big.clearRequests();
+		big.resetTraffic();
+	});
 
-	it('splits the search into date windows and returns every callback once', async () => {
-		const result = await runNode({
+	const search = (parameters: Record<string, unknown>, sandboxUrl = big.baseUrls.convoso) =>
+		runNode({
 			nodeType: new Convoso(runtime),
 			credentialType: new ConvosoApi(),
-			credentials: { ...credentials(), baseUrl: big.baseUrls.convoso },
+			credentials: { ...credentials(), baseUrl: sandboxUrl },
 			parameters: {
 				resource: 'callback',
 				operation: 'getMany',
 				returnAll: true,
 				filters: {},
 				simplify: false,
+				...parameters,
 			} as never,
 		});
-		expect(result.error).toBeUndefined();
-		expect(result.items).toHaveLength(60_000);
-		expect(new Set(result.items.map((item) => item.json.id)).size).toBe(60_000);
-		const offsets = big.requests.map((r) => Number(r.form?.offset ?? 0));
-		expect(Math.max(...offsets)).toBeLessThanOrEqual(50_000);
-		expect(big.requests.some((r) => r.form?.start_date !== undefined)).toBe(true);
-		// The whole range holds too many to page: it is asked for its total alone, one row.
-		const widest = big.requests.filter(
-			(r) => r.form?.start_date === '2000-01-01' && r.form?.end_date === '2099-12-31',
+	/** The searches that asked a date window for its total alone (one row). */
+	const probesOf = (requests: RecordedRequest[]) =>
+		requests.filter((r) => r.form?.start_date !== undefined && r.form?.limit === '1');
+
+	it('splits the search into date windows and returns every callback once, in the order of one-at-a-time', async () => {
+		const oneAtATime = await search({ concurrency: 1 });
+		expect(oneAtATime.error).toBeUndefined();
+		expect(big.traffic().convoso.maxInFlight).toBe(1);
+		const ids = oneAtATime.items.map((item) => item.json.id);
+		expect(ids).toHaveLength(60_000);
+		expect(new Set(ids).size).toBe(60_000);
+		const sequential = big.requests.map((r) => r.form!);
+		expect(Math.max(...sequential.map((form) => Number(form.offset ?? 0)))).toBeLessThanOrEqual(
+			50_000,
 		);
-		expect(widest.map((r) => r.form?.limit)).toEqual(['1']);
+		// The first search told the total: the widest window is never asked again.
+		expect(sequential.filter((form) => form.start_date === undefined)).toHaveLength(1);
+		expect(
+			sequential.some((form) => form.start_date === '2000-01-01' && form.end_date === '2099-12-31'),
+		).toBe(false);
+		// Windows are asked for their totals alone; every other search is a full page.
+		expect(new Set(sequential.map((form) => form.limit))).toEqual(new Set(['1', '5000']));
+
+		// Answers slower than the sandbox takes to build a page, so requests sent together overlap there.
+		big.clearRequests();
+		big.resetTraffic();
+		big.setLatency(1000);
+		const together = await search({ concurrency: 4 }).finally(() => big.setLatency(0));
+		expect(together.error).toBeUndefined();
+		expect(together.items.map((item) => item.json.id)).toEqual(ids);
+		// The same searches, only sent together.
+		const key = (form: Record<string, string>) =>
+			[form.start_date, form.end_date, form.offset, form.limit].join(' ');
+		expect(big.requests.map((r) => key(r.form!)).sort()).toEqual(sequential.map(key).sort());
+		expect(big.traffic().convoso.maxInFlight).toBe(4);
+		// The two halves of each split are asked together: the later is sent before the earlier is answered.
+		const probes = probesOf(big.requests);
+		expect(probes.length).toBeGreaterThanOrEqual(2);
+		expect(probes.length % 2).toBe(0);
+		for (let i = 0; i < probes.length; i += 2) {
+			const [earlier, later] = [probes[i].form!, probes[i + 1].form!];
+			const dayAfter = DateTime.fromISO(earlier.end_date).plus({ days: 1 }).toISODate();
+			expect(later.start_date).toBe(dayAfter);
+			expect(probes[i + 1].at).toBeLessThan(probes[i].answeredAt!);
+		}
+	});
+
+	it('with a Limit, reads no window after those that hold enough', async () => {
+		const early = await startSandbox({ convoso: { callbacks: 0, leads: 5 } });
+		try {
+			early.convoso.addCallbacks(58_000, (index) => ({
+				callback_time: `2026-${String(1 + (index % 12)).padStart(2, '0')}-10 10:00:00`,
+			}));
+			early.convoso.addCallbacks(2_000, () => ({ callback_time: '2030-06-10 10:00:00' }));
+			const result = await search(
+				{ returnAll: false, limit: 56_001, concurrency: 4 },
+				early.baseUrls.convoso,
+			);
+			expect(result.error).toBeUndefined();
+			expect(result.items).toHaveLength(56_001);
+			expect(new Set(result.items.map((item) => item.json.id)).size).toBe(56_001);
+			expect(result.items.every((item) => String(item.json.callback_time) < '2027')).toBe(true);
+			const pages = early.requests.filter(
+				(r) => r.form?.start_date !== undefined && r.form?.limit !== '1',
+			);
+			// The window holding 2030 was counted, then dropped: none of its pages was asked for.
+			expect(pages.every((r) => r.form!.end_date < '2030-06-10')).toBe(true);
+			// The last page asks only for what the Limit leaves.
+			expect(Number(pages.at(-1)!.form!.limit)).toBeLessThan(5_000);
+		} finally {
+			await early.close();
+		}
+	});
+
+	it('fails naming the day when one day alone holds more than Convoso can page', async () => {
+		const crowded = await startSandbox({ convoso: { callbacks: 0, leads: 5 } });
+		try {
+			crowded.convoso.addCallbacks(55_001, () => ({ callback_time: '2026-12-24 10:00:00' }));
+			const result = await search({}, crowded.baseUrls.convoso);
+			expect(result.error?.constructor.name).toBe('NodeOperationError');
+			expect(result.error?.message).toBe(
+				'Too many callbacks on 2026-12-24: 55001 match, and Convoso can page through at most 55000 per search',
+			);
+			expect(result.error?.description).toMatch(/Add a filter/);
+			// Split down to the day, asking totals only: not one page of that day was read.
+			const probes = probesOf(crowded.requests);
+			expect(probes.at(-1)!.form).toMatchObject({
+				start_date: '2026-12-24',
+				end_date: '2026-12-24',
+			});
+			expect(crowded.requests.filter((r) => r.form?.limit === '5000')).toHaveLength(1);
+		} finally {
+			await crowded.close();
+		}
+	});
+
+	it('fails when the date windows do not add up to the total, before reading a page of them', async () => {
+		const odd = await startSandbox({ convoso: { callbacks: 0, leads: 5 } });
+		try {
+			odd.convoso.addCallbacks(55_001, (index) => ({
+				callback_time: `2026-${String(1 + (index % 12)).padStart(2, '0')}-10 10:00:00`,
+			}));
+			odd.convoso.addCallbacks(3, () => ({ callback_time: '1999-12-31 10:00:00' }));
+			const result = await search({}, odd.baseUrls.convoso);
+			expect(result.error?.constructor.name).toBe('NodeOperationError');
+			expect(result.error?.message).toBe('Could only reach 55001 of the 55004 matching callbacks');
+			expect(result.error?.description).toMatch(/2000-01-01\.\.2099-12-31/);
+			expect(odd.requests.filter((r) => r.form?.limit === '5000')).toHaveLength(1);
+		} finally {
+			await odd.close();
+		}
 	});
 });
 

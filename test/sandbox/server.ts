@@ -81,6 +81,8 @@ export interface RecordedRequest {
 	status?: number;
 	/** Set once the answer is sent: the bytes of its body. */
 	responseBytes?: number;
+	/** Set once the answer is sent: sandbox clock, epoch ms (with `at`, tells which requests overlapped). */
+	answeredAt?: number;
 }
 
 /**
@@ -241,6 +243,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			if (bytes !== undefined) {
 				recorded.status = response.status;
 				recorded.responseBytes = bytes;
+				recorded.answeredAt = now();
 			}
 			ticket.answered(response.status, bytes);
 		};
