@@ -100,8 +100,9 @@ describe('Callback → Get Many', () => {
 		expect(result.items[0].pairedItem).toEqual({ item: 0 });
 	});
 
-	it('asks once per status when more than 100 are wanted, and says what it could not list', async () => {
-		const busy = await startSandbox({ speko: { callbacks: 0 } });
+	it('asks once per status, all at once, when more than 100 are wanted, and says what it could not list', async () => {
+		// Answers slower than the sandbox takes to build one, so requests sent together overlap there.
+		const busy = await startSandbox({ speko: { callbacks: 0 }, latencyMs: 1000 });
 		try {
 			for (let i = 0; i < 120; i++) busy.speko.addCallback({ status: 'scheduled' });
 			for (let i = 0; i < 3; i++) busy.speko.addCallback({ status: 'cancelled' });
@@ -126,7 +127,15 @@ describe('Callback → Get Many', () => {
 				'scheduled',
 			]);
 			expect(busy.requests.every((r) => r.query.limit === '100')).toBe(true);
+			// The five lists are independent: all five are asked for before any answer comes.
+			expect(busy.traffic().speko.maxInFlight).toBe(5);
 			expect(result.items).toHaveLength(103);
+			// Read in status order, whichever answer came first.
+			const statuses = result.items.map((item) => item.json.providerStatus);
+			expect(statuses).toEqual([
+				...Array<string>(100).fill('scheduled'),
+				...Array<string>(3).fill('cancelled'),
+			]);
 			expect(result.hints).toEqual([
 				expect.objectContaining({
 					type: 'warning',
@@ -134,6 +143,7 @@ describe('Callback → Get Many', () => {
 				}),
 			]);
 
+			busy.setLatency(0);
 			const strict = await runNode({
 				nodeType: new Speko(runtime),
 				credentialType: new SpekoApi(),
