@@ -8,7 +8,7 @@
  */
 import { DateTime } from 'luxon';
 
-import { AMEYO_CAMPAIGN, CONVOSO_ZONE, LARGEST_PAGE, SECRETS } from './shared';
+import { AMEYO_CAMPAIGN, CONVOSO_ZONE, LARGEST_PAGE, SECRETS, SPEKO_STATUSES } from './shared';
 import type { SandboxReady } from './shared';
 
 type BaseUrls = SandboxReady['baseUrls'];
@@ -89,27 +89,39 @@ export const fetchText: Send = async (url, init) => {
 	return { status: response.status, text: await response.text() };
 };
 
+/** Convoso pages up to this offset; a listing larger than it can reach is split by date. */
+const CONVOSO_REACHABLE = 50_000 + LARGEST_PAGE.convoso;
+
 export async function convosoListAll(baseUrls: BaseUrls, options: ListOptions): Promise<Json[]> {
 	const pageSize = Math.min(LARGEST_PAGE.convoso, options.limit ?? Infinity);
 	const send = options.send ?? fetchText;
-	const page = async (offset: number) => {
+	const page = async (offset: number, limit = pageSize, window?: DateWindow) => {
 		const response = await send(`${baseUrls.convoso}/callbacks/search`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/x-www-form-urlencoded' },
-			body: form({ offset, limit: pageSize, auth_token: SECRETS.convosoToken }),
+			body: form({
+				...(window && { start_date: window.start, end_date: window.end }),
+				offset,
+				limit,
+				auth_token: SECRETS.convosoToken,
+			}),
 		});
 		const body = JSON.parse(response.text) as Json;
 		const data = (body.data ?? body) as Json;
-		return { results: (data.results ?? []) as Json[], total: Number(data.total) };
+		return { results: (data.results ?? []) as Json[], total: Number(data.total ?? 0) };
 	};
 	const items: Json[] = [];
 	const first = await page(0);
 	for (const item of first.results) items.push(item);
 	if (options.limit !== undefined) return items;
+	if (first.total > CONVOSO_REACHABLE) {
+		items.length = 0;
+		return await convosoWindows(page, first.total, options.concurrent === true, items);
+	}
 	if (options.concurrent) {
 		const offsets: number[] = [];
 		for (let offset = pageSize; offset < first.total; offset += pageSize) offsets.push(offset);
-		for (const next of await Promise.all(offsets.map(page)))
+		for (const next of await Promise.all(offsets.map((offset) => page(offset))))
 			for (const item of next.results) items.push(item);
 		return items;
 	}
@@ -120,6 +132,69 @@ export async function convosoListAll(baseUrls: BaseUrls, options: ListOptions): 
 		for (const item of last.results) items.push(item);
 		offset += last.results.length;
 	}
+	return items;
+}
+
+interface DateWindow {
+	start: string;
+	end: string;
+}
+
+/**
+ * More than paging reaches: the node's requests, the widest date range halved until each
+ * window fits (each half asked for its total, one row), then every window paged. One
+ * after another, or (concurrent) the halves of each round at once, then every page at once.
+ */
+async function convosoWindows(
+	page: (
+		offset: number,
+		limit: number,
+		window: DateWindow,
+	) => Promise<{ results: Json[]; total: number }>,
+	total: number,
+	concurrent: boolean,
+	items: Json[],
+): Promise<Json[]> {
+	const each = async <T, R>(list: T[], work: (entry: T) => Promise<R>): Promise<R[]> => {
+		if (concurrent) return await Promise.all(list.map(work));
+		const done: R[] = [];
+		for (const entry of list) done.push(await work(entry));
+		return done;
+	};
+	let windows: Array<DateWindow & { total: number }> = [
+		{ start: '2000-01-01', end: '2099-12-31', total },
+	];
+	while (windows.some((window) => window.total > CONVOSO_REACHABLE)) {
+		const next: typeof windows = [];
+		for (const window of windows) {
+			if (window.total <= CONVOSO_REACHABLE) {
+				next.push(window);
+				continue;
+			}
+			const start = DateTime.fromISO(window.start, { zone: 'utc' });
+			const days = Math.round(
+				DateTime.fromISO(window.end, { zone: 'utc' }).diff(start, 'days').days,
+			);
+			const middle = start.plus({ days: Math.floor(days / 2) });
+			const halves = [
+				{ start: window.start, end: middle.toISODate()! },
+				{ start: middle.plus({ days: 1 }).toISODate()!, end: window.end },
+			];
+			const totals = await each(halves, async (half) => (await page(0, 1, half)).total);
+			halves.forEach((half, index) => {
+				if (totals[index] > 0) next.push({ ...half, total: totals[index] });
+			});
+		}
+		windows = next;
+	}
+	const pages: Array<{ window: DateWindow; offset: number }> = [];
+	for (const window of windows)
+		for (let offset = 0; offset < window.total; offset += LARGEST_PAGE.convoso)
+			pages.push({ window, offset });
+	const read = await each(pages, ({ window, offset }) =>
+		page(offset, LARGEST_PAGE.convoso, window),
+	);
+	for (const { results } of read) for (const item of results) items.push(item);
 	return items;
 }
 
@@ -150,6 +225,27 @@ export async function talkdeskListAll(baseUrls: BaseUrls, options: ListOptions):
 	for (let number = 2; number <= first.totalPages; number++) {
 		for (const item of (await page(number)).callbacks) items.push(item);
 	}
+	return items;
+}
+
+/** Speko has no paging: at most 100 per request, one list per status, as the node asks. */
+export async function spekoListAll(baseUrls: BaseUrls, options: ListOptions): Promise<Json[]> {
+	const limit = Math.min(LARGEST_PAGE.speko, options.limit ?? Infinity);
+	const send = options.send ?? fetchText;
+	const list = async (status: string) => {
+		const { text } = await send(`${baseUrls.speko}/v1/callbacks?status=${status}&limit=${limit}`, {
+			headers: { authorization: `Bearer ${SECRETS.spekoKey}` },
+		});
+		return ((JSON.parse(text) as Json).callbacks ?? []) as Json[];
+	};
+	if (options.limit !== undefined) return await list(SPEKO_STATUSES[0]);
+	const items: Json[] = [];
+	if (options.concurrent) {
+		for (const page of await Promise.all(SPEKO_STATUSES.map(list)))
+			for (const item of page) items.push(item);
+		return items;
+	}
+	for (const status of SPEKO_STATUSES) for (const item of await list(status)) items.push(item);
 	return items;
 }
 

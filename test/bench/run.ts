@@ -102,6 +102,8 @@ interface Group {
 	timeoutMs: number;
 	/** Fewer rounds than the benchmark's default (unless BENCH_ROUNDS is set). */
 	rounds?: number;
+	/** B1b: what the concurrent raw loop sends at once. Default: every page after the first. */
+	together?: string;
 }
 
 const B1_SIZES: Array<[Provider, number]> = [
@@ -112,6 +114,8 @@ const B1_SIZES: Array<[Provider, number]> = [
 const B2_SIZE = 100_000;
 /** Speko lists at most 100 per status: 100 in each of its five statuses. */
 const SPEKO_VISIBLE = 500;
+/** More than Convoso's paging reaches (55,000): the search is split by date. */
+const CONVOSO_PAST_CAP = 60_000;
 const B3_RATE_LIMIT = { maxInFlight: 10, perSecond: 500, retryAfterSeconds: 1 };
 const B4 = { pollIntervalMs: MINUTE, minutesBefore: 15, horizonMs: 4 * HOUR };
 
@@ -144,17 +148,39 @@ function groupsOf(
 				timeoutMs: 180_000,
 			}));
 		case 'B1b':
-			return B1_SIZES.map(([provider, count]) => ({
-				key: provider,
-				provider,
-				label: `${name(provider)} ${count.toLocaleString('en-US')}`,
-				variants:
-					provider === 'ameyo'
-						? ['raw', 'node-on']
-						: ['raw', 'node-on', 'node-off', 'raw-concurrent', 'helper-concurrent'],
-				task: { count, latencyMs: 150 },
-				timeoutMs: 240_000,
-			}));
+			return [
+				...B1_SIZES.map(([provider, count]) => ({
+					key: provider,
+					provider,
+					label: `${name(provider)} ${count.toLocaleString('en-US')}`,
+					variants:
+						provider === 'ameyo'
+							? ['raw', 'node-on']
+							: ['raw', 'node-on', 'node-off', 'raw-concurrent', 'helper-concurrent'],
+					task: { count, latencyMs: 150 },
+					timeoutMs: 240_000,
+				})),
+				// Independent requests other than pages: date windows past Convoso's offset
+				// cap, Speko's per-status lists. 'node-serial': Concurrent Requests 1.
+				{
+					key: 'convoso-windows',
+					provider: 'convoso',
+					label: `Convoso ${CONVOSO_PAST_CAP.toLocaleString('en-US')}, past the offset cap (date windows)`,
+					variants: ['raw', 'node-on', 'node-off', 'node-serial', 'raw-concurrent'],
+					task: { count: CONVOSO_PAST_CAP, latencyMs: 150 },
+					timeoutMs: 300_000,
+					together: 'the halves of each split at once, then every page at once',
+				},
+				{
+					key: 'speko',
+					provider: 'speko',
+					label: `Speko ${SPEKO_VISIBLE}, five per-status lists`,
+					variants: ['raw', 'node-on', 'node-off', 'raw-concurrent'],
+					task: { count: SPEKO_VISIBLE, latencyMs: 150 },
+					timeoutMs: 120_000,
+					together: 'the five lists at once',
+				},
+			];
 		case 'B2': {
 			const groups: Group[] = [];
 			for (const provider of ['convoso', 'talkdesk', 'speko', 'ameyo'] as Provider[]) {
@@ -855,7 +881,10 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 			const rawConcurrent = wallRatio('raw-concurrent');
 			const helperConcurrent = wallRatio('helper-concurrent');
 			const offRel = wallRatio('node-off');
+			const serialRel = wallRatio('node-serial');
 			const hasTotal = provider !== 'ameyo';
+			const together = group.together ?? 'all pages after the first at once';
+			const runs = (variant: string) => group.variants.includes(variant);
 			rows.push(
 				{
 					label: 'Node (Simplify on) ÷ sequential raw loop, wall time',
@@ -871,17 +900,29 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 								figure: offRel,
 								format: times,
 							},
+							...(runs('node-serial')
+								? [
+										{
+											label: 'Node, Concurrent Requests 1 ÷ sequential raw loop, wall time',
+											figure: serialRel,
+											format: times,
+										},
+									]
+								: []),
 							{
-								label: 'Raw loop, all pages after the first at once ÷ sequential raw loop',
+								label: `Raw loop, ${together} ÷ sequential raw loop`,
 								figure: rawConcurrent,
 								format: times,
 							},
-							{
-								label:
-									"The same through n8n's request helper, all pages after the first at once ÷ sequential raw loop",
-								figure: helperConcurrent,
-								format: times,
-							},
+							...(runs('helper-concurrent')
+								? [
+										{
+											label: `The same through n8n's request helper, ${together} ÷ sequential raw loop`,
+											figure: helperConcurrent,
+											format: times,
+										},
+									]
+								: []),
 						]
 					: []),
 				{ label: 'Sequential raw loop, wall time', figure: rawMs, format: ms },
@@ -895,6 +936,7 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 					: []),
 				...(hasTotal ? [row('Raw loop, all at once, wall time', 'raw-concurrent', wall, ms)] : []),
 				row('List requests (node)', 'node-on', (r) => r.listRequests, count),
+				row('Most requests in flight (node)', 'node-on', (r) => r.maxInFlight, count),
 				{
 					label: "Sandbox's CPU time per list request (raw loop run)",
 					figure: serverPerRequest(results, bench, key, 'raw'),
@@ -902,6 +944,11 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 				},
 			);
 			tables.push({ title: `${group.label} at 150 ms per answer`, rows });
+			if (group.together) {
+				extra.push(
+					`- ${group.label}: the node (Simplify on) sent the same requests as the raw loop: ${sameRequests(results, bench, key, 'node-on', 'raw')}.`,
+				);
+			}
 			const listed = results.single(bench, key, 'node-on', (r) => r.listRequests);
 			const server = serverPerRequest(results, bench, key, 'raw');
 			if (hasTotal && rel && rel.median >= 0.5) {
@@ -947,7 +994,7 @@ function sectionB1(results: Results, groups: Group[], latency: boolean): Section
 		title: latency ? 'B1b: Return All at 150 ms per answer' : 'B1: Return All on loopback',
 		intro: latency
 			? [
-					"The same listings with every answer of the sandbox delayed by 150 ms (in parallel for concurrent requests). The reference is the raw loop asking for pages one after another; the raw loop that sends every page after the first at once shows what the API allows where it gives a total (Convoso, Talkdesk), and the same loop sent through n8n's request helper what n8n allows. The node runs with Simplify on and, as a reference, off.",
+					"The same listings with every answer of the sandbox delayed by 150 ms (in parallel for concurrent requests). The reference is the raw loop asking for pages one after another; the raw loop that sends every page after the first at once shows what the API allows where it gives a total (Convoso, Talkdesk), and the same loop sent through n8n's request helper what n8n allows. The node runs with Simplify on and, as a reference, off. Two more listings send independent requests that are not a provider's pages: Convoso past its offset cap (60,000 callbacks, more than the 55,000 one search can page through), where the search is split by date, the two halves of each split asked for their totals together (one row each) and then every window's pages together, and the node also runs with Concurrent Requests 1; and Speko's five per-status lists (its API has no paging and at most 100 per request), asked for together. Their raw loops send the same requests, one after another or all at once.",
 				]
 			: [
 					"Get Many with Return All against the sandbox's own seeded data (Convoso 50,000, Talkdesk 20,000, Ameyo 20,000 in one campaign), against a raw `fetch` loop sending the same requests (same route, parameters and page size) one after another, JSON.parse-ing each page and keeping every record (a node that asks for several pages at once overlaps the sandbox's work with its own, which the wall-time ratio shows and the CPU-time ratio does not). The same loop is also sent through n8n's request helper (in n8n-core's context, the answer read as text, n8n's usual way, where the node asks for the bytes and decodes them itself just before parsing; the records returned as output items): the least any n8n node does for the same data. For Ameyo it is also sent through n8n's authenticated path, the session (the one the node opened: Ameyo allows one per user) applied to each request by the package's credential, as for the node's own requests. The raw loop, the helper loop and the node (Simplify on and off) are also measured on a second listing in their process, each after a whole first one that is not measured (its code optimized by V8 by then); those figures compare second listings with each other, since the raw loop's own code gains from that too. Where pages come several at once, the node also runs with Concurrent Requests 1, one page after another as the raw loop does. All warm up with a one-item request first (the connection, and Talkdesk's token or Ameyo's session), then the full listing is measured. Peak heap is the most heapUsed above the heap just before the run (after a full GC), sampled every 2 ms; the heap kept is what remains of it after the run, the result still held, after a full GC; the old large-object space at the end is how much the old generation's space for objects over 128 KiB (such as a page's answer text) grew over the run, read before that GC; the client's CPU time excludes the sandbox, which runs in a process of its own.",

@@ -16,9 +16,9 @@ import type { ConvosoCallbackRecord } from '../sandbox/convoso';
 import { Random } from '../sandbox/random';
 import { startSandbox } from '../sandbox/server';
 import type { Sandbox, SandboxOptions } from '../sandbox/server';
-import type { SpekoScheduledCallback, SpekoStatus } from '../sandbox/speko';
+import type { SpekoScheduledCallback } from '../sandbox/speko';
 import type { TalkdeskCallback } from '../sandbox/talkdesk';
-import { AMEYO_CAMPAIGN, CONVOSO_ZONE, DAY, HOUR, MINUTE } from './shared';
+import { AMEYO_CAMPAIGN, CONVOSO_ZONE, DAY, HOUR, MINUTE, SPEKO_STATUSES } from './shared';
 import type { SandboxPlan, SandboxReady } from './shared';
 
 const SECOND = 1000;
@@ -143,8 +143,7 @@ function seedIdle(sandbox: Sandbox, plan: SandboxPlan, t0: number): void {
 
 /** As many as Speko's API lists: 100 callbacks in each of its five statuses. */
 function seedSpeko(sandbox: Sandbox, t0: number, random: Random): void {
-	const statuses: SpekoStatus[] = ['scheduled', 'dispatching', 'dispatched', 'cancelled', 'failed'];
-	for (const status of statuses) {
+	for (const status of SPEKO_STATUSES) {
 		sandbox.speko.addCallbacks(100, (index): Partial<SpekoScheduledCallback> => {
 			const scheduledMs =
 				status === 'scheduled'
@@ -252,6 +251,9 @@ async function main(): Promise<void> {
 	if (plan.nowMs !== undefined) sandbox.setNow(plan.nowMs);
 	let scheduled: SandboxReady['scheduled'];
 	if (plan.scenario === 'b2') seedIdle(sandbox, plan, plan.nowMs ?? Date.now());
+	// As many as Speko's lists can show, 100 in each status.
+	if (plan.scenario === 'b1' && plan.provider === 'speko')
+		seedSpeko(sandbox, Date.now(), new Random(plan.seed));
 	if (plan.scenario === 'b4') scheduled = seedAhead(sandbox, plan, plan.nowMs ?? Date.now());
 	const ready: SandboxReady = {
 		url: sandbox.url,

@@ -130,6 +130,15 @@ export const CONVOSO_ZONE = 'America/New_York';
 /** The Ameyo campaign every benchmark lists. */
 export const AMEYO_CAMPAIGN = 110;
 
+/** Speko's callback statuses: the node lists each on its own when more than one list holds. */
+export const SPEKO_STATUSES = [
+	'scheduled',
+	'dispatching',
+	'dispatched',
+	'cancelled',
+	'failed',
+] as const;
+
 /** The largest page each provider's list serves, as the nodes use it. */
 export const LARGEST_PAGE: Record<Provider, number> = {
 	convoso: 5000,

@@ -32,6 +32,7 @@ import {
 	ameyoSession,
 	convosoCreateAll,
 	convosoListAll,
+	spekoListAll,
 	talkdeskCreateAll,
 	talkdeskListAll,
 	talkdeskToken,
@@ -404,12 +405,12 @@ async function listAll(task: Task, host: Host): Promise<Result> {
 				: provider === 'ameyo'
 					? await ameyoSession(baseUrls)
 					: undefined;
-		const list =
-			provider === 'convoso'
-				? convosoListAll
-				: provider === 'talkdesk'
-					? talkdeskListAll
-					: ameyoListAll;
+		const list = {
+			convoso: convosoListAll,
+			talkdesk: talkdeskListAll,
+			ameyo: ameyoListAll,
+			speko: spekoListAll,
+		}[provider];
 		const concurrent = task.variant.endsWith('-concurrent');
 		const loop = task.variant.startsWith('helper')
 			? (options: ListOptions) => helperLoop(provider, list, baseUrls, options, authenticated)
@@ -473,6 +474,8 @@ function getMany(
 			resource: 'callback',
 			operation: 'getMany',
 			...(provider === 'ameyo' && { campaignId: AMEYO_CAMPAIGN }),
+			// Every status: with Return All, one list per status.
+			...(provider === 'speko' && { status: 'any' }),
 			returnAll: limit === undefined,
 			...(limit !== undefined && { limit }),
 			...(concurrency !== undefined && { concurrency }),
