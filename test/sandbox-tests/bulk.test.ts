@@ -243,3 +243,52 @@ it('Convoso Return All: after page 1 the other pages come together, in the order
 	);
 	expect(together.items).toHaveLength(sandbox.convoso.callbacks().length);
 });
+
+it('Convoso Return All behind a rate limit of 2 at once, 3 pages at a time: each page is read once, in order, after Retry-After', async () => {
+	const unlimited = sandbox;
+	sandbox = await startSandbox({
+		convoso: { callbacks: 16_000, leads: 50 },
+		latencyMs: 25,
+		rateLimits: { convoso: { maxInFlight: 2, retryAfterSeconds: 2 } },
+	});
+	try {
+		// Waiting is virtual and instant here: more attempts than the default keep the test about order.
+		runtime.retryPolicy = { ...runtime.retryPolicy, maxAttempts: 30, maxTotalMs: 3_600_000 };
+		const list = (concurrency: number) =>
+			convoso({
+				resource: 'callback',
+				operation: 'getMany',
+				returnAll: true,
+				filters: {},
+				simplify: false,
+				concurrency,
+			});
+		const oneByOne = await list(1);
+		expect(sandbox.traffic().convoso.rateLimited).toBe(0);
+		sandbox.resetTraffic();
+		sandbox.clearRequests();
+		// Answers slower than the sandbox takes to build a page, so the pages sent together meet the limit.
+		sandbox.setLatency(1500);
+		const together = await list(3);
+		expect(together.error).toBeUndefined();
+		const traffic = sandbox.traffic().convoso;
+		expect(traffic.rateLimited).toBeGreaterThan(0);
+		// Four pages of 5,000, each answered once: the 429s were retried, not multiplied into pages read twice.
+		expect(traffic.statuses['200']).toBe(4);
+		const answered = sandbox.requests.filter((request) => request.status === 200);
+		expect(answered.map((request) => request.form!.offset).sort()).toEqual([
+			'0',
+			'10000',
+			'15000',
+			'5000',
+		]);
+		expect(together.items.map((item) => item.json.id)).toEqual(
+			oneByOne.items.map((item) => item.json.id),
+		);
+		expect(runtime.sleeps.length).toBeGreaterThan(0);
+		for (const ms of runtime.sleeps) expect(ms).toBeGreaterThanOrEqual(2_000);
+	} finally {
+		await sandbox.close();
+		sandbox = unlimited;
+	}
+});

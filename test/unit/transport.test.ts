@@ -370,6 +370,32 @@ describe('retries', () => {
 		expect(calls).toHaveLength(3);
 	});
 
+	it('after a 429, a request of the same client started meanwhile waits out the Retry-After before it is sent', async () => {
+		const { ctx, calls } = fakeContext([json(429, {}, { 'Retry-After': '5' }), ok, ok]);
+		// Waits that end only when released, so the client's requests can overlap.
+		const waits: Array<{ ms: number; end: () => void }> = [];
+		const held: Runtime = {
+			...runtime,
+			sleep: (ms) => new Promise<void>((end) => waits.push({ ms, end })),
+		};
+		const settle = () => new Promise((resolve) => setImmediate(resolve));
+		const client = new ProviderClient(ctx, spec, held);
+		const first = client.request(get);
+		while (waits.length === 0) await settle();
+		const second = client.request(get);
+		for (let turn = 0; turn < 5; turn++) await settle();
+		// The second request is not sent into the same limit: it waits as long as the first.
+		expect(calls).toHaveLength(1);
+		expect(waits.map((wait) => wait.ms)).toEqual([expect.any(Number), waits[0].ms]);
+		expect(waits[0].ms).toBeGreaterThanOrEqual(5_000);
+		clock += waits[0].ms;
+		for (const wait of waits.splice(0)) wait.end();
+		expect((await first).statusCode).toBe(200);
+		expect((await second).statusCode).toBe(200);
+		expect(waits).toHaveLength(0);
+		expect(calls).toHaveLength(3);
+	});
+
 	it.each([502, 503, 504])('retries HTTP %i for an idempotent request', async (status) => {
 		const { ctx, calls } = fakeContext([json(status, {}), ok]);
 		const result = await providerRequest(ctx, spec, get);
