@@ -130,14 +130,8 @@ export const CONVOSO_ZONE = 'America/New_York';
 /** The Ameyo campaign every benchmark lists. */
 export const AMEYO_CAMPAIGN = 110;
 
-/** Speko's callback statuses: the node lists each on its own when more than one list holds. */
-export const SPEKO_STATUSES = [
-	'scheduled',
-	'dispatching',
-	'dispatched',
-	'cancelled',
-	'failed',
-] as const;
+/** Speko's callback statuses, each of which the node lists on its own when more than one list holds. */
+export { SPEKO_STATUSES } from '../sandbox/speko';
 
 /** The largest page each provider's list serves, as the nodes use it. */
 export const LARGEST_PAGE: Record<Provider, number> = {

@@ -11,7 +11,7 @@ import { Talkdesk } from '../../nodes/Talkdesk/Talkdesk.node';
 import { runNode } from '../helpers/run-node';
 import { VirtualRuntime } from '../helpers/runtime';
 import { startSandbox } from '../sandbox/server';
-import type { Sandbox } from '../sandbox/server';
+import type { RecordedRequest, Sandbox } from '../sandbox/server';
 import { TALKDESK_CLIENT } from '../sandbox/talkdesk';
 
 let sandbox: Sandbox;
@@ -34,6 +34,47 @@ beforeEach(() => {
 	sandbox.faults.clear();
 	sandbox.resetTraffic();
 });
+
+/** The offsets of just over 15,000 callbacks' four pages of 5,000, sorted as text. */
+const FOUR_PAGES = ['0', '10000', '15000', '5000'];
+const offsetsOf = (requests: RecordedRequest[]) =>
+	requests.map((request) => request.form!.offset).sort();
+
+/** Convoso Get Many, Return All, raw records, `concurrency` pages at a time. */
+const convosoReturnAll = (concurrency: number) =>
+	convoso({
+		resource: 'callback',
+		operation: 'getMany',
+		returnAll: true,
+		filters: {},
+		simplify: false,
+		concurrency,
+	});
+
+/**
+ * Runs `check` against a sandbox holding `callbacks` Convoso callbacks behind a rate
+ * limit of 2 requests at once (Retry-After 2 s), then checks that every wait after a
+ * 429 honoured its Retry-After.
+ */
+async function behindRateLimit(callbacks: number, check: () => Promise<void>) {
+	const unlimited = sandbox;
+	sandbox = await startSandbox({
+		convoso: { callbacks, leads: 50 },
+		latencyMs: 25,
+		rateLimits: { convoso: { maxInFlight: 2, retryAfterSeconds: 2 } },
+	});
+	try {
+		// Waiting is virtual and instant here, so retries come back sooner than on a real
+		// clock: more attempts than the default keep the test about order, not timing.
+		runtime.retryPolicy = { ...runtime.retryPolicy, maxAttempts: 30, maxTotalMs: 3_600_000 };
+		await check();
+		expect(runtime.sleeps.length).toBeGreaterThan(0);
+		for (const ms of runtime.sleeps) expect(ms).toBeGreaterThanOrEqual(2_000);
+	} finally {
+		await sandbox.close();
+		sandbox = unlimited;
+	}
+}
 
 const inserts = () =>
 	sandbox.requests.filter((request) => request.route === '/v1/callbacks/insert');
@@ -115,16 +156,7 @@ it('sends one at a time with Concurrent Requests 1, and refuses 0 before any req
 });
 
 it('behind a rate limit of 2 at once, 4 at a time: every item retried after Retry-After, none lost or doubled', async () => {
-	const unlimited = sandbox;
-	sandbox = await startSandbox({
-		convoso: { callbacks: 0, leads: 50 },
-		latencyMs: 25,
-		rateLimits: { convoso: { maxInFlight: 2, retryAfterSeconds: 2 } },
-	});
-	try {
-		// Waiting is virtual and instant here, so retries come back sooner than on a real
-		// clock: more attempts than the default keep the test about order, not timing.
-		runtime.retryPolicy = { ...runtime.retryPolicy, maxAttempts: 30, maxTotalMs: 3_600_000 };
+	await behindRateLimit(0, async () => {
 		const result = await createMany(16, { concurrency: 4 });
 		expect(result.error).toBeUndefined();
 		const traffic = sandbox.traffic().convoso;
@@ -135,13 +167,7 @@ it('behind a rate limit of 2 at once, 4 at a time: every item retried after Retr
 		expect(result.items.map((item) => item.pairedItem)).toEqual(
 			Array.from({ length: 16 }, (_, n) => ({ item: n })),
 		);
-		// Every wait after a 429 honoured its Retry-After.
-		expect(runtime.sleeps.length).toBeGreaterThan(0);
-		for (const ms of runtime.sleeps) expect(ms).toBeGreaterThanOrEqual(2_000);
-	} finally {
-		await sandbox.close();
-		sandbox = unlimited;
-	}
+	});
 });
 
 it('Continue On Fail: a failing item becomes its error item, in its place, and the others go on', async () => {
@@ -213,31 +239,17 @@ it('Talkdesk: the first item fetches the token alone; the others share it', asyn
 it('Convoso Return All: after page 1 the other pages come together, in the order of one-by-one paging', async () => {
 	// With those created above: just over 16,000, four pages of 5,000.
 	for (let i = 0; i < 16_000; i++) sandbox.convoso.addCallback({ lead_id: 1001 + (i % 40) });
-	const list = (concurrency: number) =>
-		convoso({
-			resource: 'callback',
-			operation: 'getMany',
-			returnAll: true,
-			filters: {},
-			simplify: false,
-			concurrency,
-		});
-	const oneByOne = await list(1);
+	const oneByOne = await convosoReturnAll(1);
 	expect(sandbox.traffic().convoso.maxInFlight).toBe(1);
 	sandbox.resetTraffic();
 	sandbox.clearRequests();
 	// Answers slower than the sandbox takes to build a page, so requests sent together overlap there.
 	sandbox.setLatency(1500);
-	const together = await list(3).finally(() => sandbox.setLatency(25));
+	const together = await convosoReturnAll(3).finally(() => sandbox.setLatency(25));
 	expect(together.error).toBeUndefined();
 	// Four pages of 5,000: the first alone, then the other three at once.
 	expect(sandbox.traffic().convoso).toMatchObject({ requests: 4, maxInFlight: 3 });
-	expect(sandbox.requests.map((request) => request.form!.offset).sort()).toEqual([
-		'0',
-		'10000',
-		'15000',
-		'5000',
-	]);
+	expect(offsetsOf(sandbox.requests)).toEqual(FOUR_PAGES);
 	expect(together.items.map((item) => item.json.id)).toEqual(
 		oneByOne.items.map((item) => item.json.id),
 	);
@@ -245,50 +257,23 @@ it('Convoso Return All: after page 1 the other pages come together, in the order
 });
 
 it('Convoso Return All behind a rate limit of 2 at once, 3 pages at a time: each page is read once, in order, after Retry-After', async () => {
-	const unlimited = sandbox;
-	sandbox = await startSandbox({
-		convoso: { callbacks: 16_000, leads: 50 },
-		latencyMs: 25,
-		rateLimits: { convoso: { maxInFlight: 2, retryAfterSeconds: 2 } },
-	});
-	try {
-		// Waiting is virtual and instant here: more attempts than the default keep the test about order.
-		runtime.retryPolicy = { ...runtime.retryPolicy, maxAttempts: 30, maxTotalMs: 3_600_000 };
-		const list = (concurrency: number) =>
-			convoso({
-				resource: 'callback',
-				operation: 'getMany',
-				returnAll: true,
-				filters: {},
-				simplify: false,
-				concurrency,
-			});
-		const oneByOne = await list(1);
+	await behindRateLimit(16_000, async () => {
+		const oneByOne = await convosoReturnAll(1);
 		expect(sandbox.traffic().convoso.rateLimited).toBe(0);
 		sandbox.resetTraffic();
 		sandbox.clearRequests();
 		// Answers slower than the sandbox takes to build a page, so the pages sent together meet the limit.
 		sandbox.setLatency(1500);
-		const together = await list(3);
+		const together = await convosoReturnAll(3);
 		expect(together.error).toBeUndefined();
 		const traffic = sandbox.traffic().convoso;
 		expect(traffic.rateLimited).toBeGreaterThan(0);
 		// Four pages of 5,000, each answered once: the 429s were retried, not multiplied into pages read twice.
 		expect(traffic.statuses['200']).toBe(4);
 		const answered = sandbox.requests.filter((request) => request.status === 200);
-		expect(answered.map((request) => request.form!.offset).sort()).toEqual([
-			'0',
-			'10000',
-			'15000',
-			'5000',
-		]);
+		expect(offsetsOf(answered)).toEqual(FOUR_PAGES);
 		expect(together.items.map((item) => item.json.id)).toEqual(
 			oneByOne.items.map((item) => item.json.id),
 		);
-		expect(runtime.sleeps.length).toBeGreaterThan(0);
-		for (const ms of runtime.sleeps) expect(ms).toBeGreaterThanOrEqual(2_000);
-	} finally {
-		await sandbox.close();
-		sandbox = unlimited;
-	}
+	});
 });

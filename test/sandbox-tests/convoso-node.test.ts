@@ -221,6 +221,11 @@ describe('Callback → Search beyond the 50,000 offset cap', () => {
 				...parameters,
 			} as never,
 		});
+	/** `count` callbacks on the 10th of each month of 2026 in turn. */
+	const addOverMonthsOf2026 = (target: Sandbox, count: number) =>
+		target.convoso.addCallbacks(count, (index) => ({
+			callback_time: `2026-${String(1 + (index % 12)).padStart(2, '0')}-10 10:00:00`,
+		}));
 	/** The searches that asked a date window for its total alone (one row). */
 	const probesOf = (requests: RecordedRequest[]) =>
 		requests.filter((r) => r.form?.start_date !== undefined && r.form?.limit === '1');
@@ -271,9 +276,7 @@ describe('Callback → Search beyond the 50,000 offset cap', () => {
 	it('with a Limit, reads no window after those that hold enough', async () => {
 		const early = await startSandbox({ convoso: { callbacks: 0, leads: 5 } });
 		try {
-			early.convoso.addCallbacks(58_000, (index) => ({
-				callback_time: `2026-${String(1 + (index % 12)).padStart(2, '0')}-10 10:00:00`,
-			}));
+			addOverMonthsOf2026(early, 58_000);
 			early.convoso.addCallbacks(2_000, () => ({ callback_time: '2030-06-10 10:00:00' }));
 			const result = await search(
 				{ returnAll: false, limit: 56_001, concurrency: 4 },
@@ -320,9 +323,7 @@ describe('Callback → Search beyond the 50,000 offset cap', () => {
 	it('fails when the date windows do not add up to the total, before reading a page of them', async () => {
 		const odd = await startSandbox({ convoso: { callbacks: 0, leads: 5 } });
 		try {
-			odd.convoso.addCallbacks(55_001, (index) => ({
-				callback_time: `2026-${String(1 + (index % 12)).padStart(2, '0')}-10 10:00:00`,
-			}));
+			addOverMonthsOf2026(odd, 55_001);
 			odd.convoso.addCallbacks(3, () => ({ callback_time: '1999-12-31 10:00:00' }));
 			const result = await search({}, odd.baseUrls.convoso);
 			expect(result.error?.constructor.name).toBe('NodeOperationError');
