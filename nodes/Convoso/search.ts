@@ -163,13 +163,14 @@ export async function* callbackPages(
 		let dropped = false;
 		for (;;) {
 			const unasked = windows.filter((window) => window.total === undefined);
-			const totals = inOrder(
+			let asked = 0;
+			for await (const unaskedTotal of inOrder(
 				unasked.length,
 				async (index) => (await fetchPage(unasked[index], 0, 1)).total,
 				concurrency,
 				client.runtime,
-			);
-			for (const window of unasked) window.total = (await totals.next()).value as number;
+			))
+				unasked[asked++].total = unaskedTotal;
 
 			const next: typeof windows = [];
 			let before = 0;

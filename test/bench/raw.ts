@@ -110,14 +110,12 @@ export async function convosoListAll(baseUrls: BaseUrls, options: ListOptions): 
 		const data = (body.data ?? body) as Json;
 		return { results: (data.results ?? []) as Json[], total: Number(data.total ?? 0) };
 	};
-	const items: Json[] = [];
 	const first = await page(0);
+	if (options.limit === undefined && first.total > CONVOSO_REACHABLE)
+		return await convosoWindows(page, first.total, options.concurrent === true);
+	const items: Json[] = [];
 	for (const item of first.results) items.push(item);
 	if (options.limit !== undefined) return items;
-	if (first.total > CONVOSO_REACHABLE) {
-		items.length = 0;
-		return await convosoWindows(page, first.total, options.concurrent === true, items);
-	}
 	if (options.concurrent) {
 		const offsets: number[] = [];
 		for (let offset = pageSize; offset < first.total; offset += pageSize) offsets.push(offset);
@@ -153,7 +151,6 @@ async function convosoWindows(
 	) => Promise<{ results: Json[]; total: number }>,
 	total: number,
 	concurrent: boolean,
-	items: Json[],
 ): Promise<Json[]> {
 	const each = async <T, R>(list: T[], work: (entry: T) => Promise<R>): Promise<R[]> => {
 		if (concurrent) return await Promise.all(list.map(work));
@@ -194,6 +191,7 @@ async function convosoWindows(
 	const read = await each(pages, ({ window, offset }) =>
 		page(offset, LARGEST_PAGE.convoso, window),
 	);
+	const items: Json[] = [];
 	for (const { results } of read) for (const item of results) items.push(item);
 	return items;
 }
